@@ -1,0 +1,149 @@
+# thingchain — plain make. `make help` lists the targets.
+#
+# Sources are discovered, not listed: core/*.c io/*.c device/*.c form
+# libtc.a; cli/ daemon/ sim/ each form one program; tests/unit/test_*.c,
+# bench/bench_*.c and tests/fuzz/fuzz_*.c are one program each.
+# A core/ file whose text contains the marker `tc:device-shared` is also
+# compiled into the device SDK (C99, no allocation) by `make device-check`.
+
+MODE  ?= rel
+BUILD := build/$(MODE)
+NPROC := $(shell nproc 2>/dev/null || echo 2)
+FUZZ_SECONDS ?= 60
+
+WARN   := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+          -Wpointer-arith -Wformat=2 -Wvla -Wundef
+PKGS   := libsodium sqlite3 libuv libmicrohttpd jansson
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsodium -lsqlite3 -luv -lmicrohttpd -ljansson)
+LDLIBS := $(PKG_LIBS) -lpthread -lm
+
+ifeq ($(MODE),asan)
+  OPT := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+else ifeq ($(MODE),fuzz)
+  CC  := clang
+  OPT := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+else
+  OPT := -O2 -g
+endif
+
+CPPFLAGS := -Iinclude -MMD -MP
+CFLAGS   := -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) $(PKG_CFLAGS)
+DEVFLAGS := -std=c99 -pedantic $(WARN) $(OPT)
+LDFLAGS  := $(OPT)
+
+LIB_SRC   := $(wildcard core/*.c io/*.c device/*.c)
+CLI_SRC   := $(wildcard cli/*.c)
+DAEMON_SRC:= $(wildcard daemon/*.c)
+SIM_SRC   := $(wildcard sim/*.c)
+TEST_SRC  := $(wildcard tests/unit/test_*.c)
+TESTLIB_SRC := $(filter-out $(TEST_SRC),$(wildcard tests/unit/*.c))
+BENCH_SRC := $(wildcard bench/bench_*.c)
+FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+LIB       := $(BUILD)/libtc.a
+CLI       := $(BUILD)/thingchain
+DAEMON    := $(if $(DAEMON_SRC),$(BUILD)/thingchaind)
+SIM       := $(if $(SIM_SRC),$(BUILD)/thingchain-sim)
+TESTS     := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
+BENCHES   := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
+FUZZERS   := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
+PROGRAMS  := $(CLI) $(DAEMON) $(SIM)
+
+.PHONY: all deps test run stop bench fuzz fuzz-build clean help device-check device-size \
+        programs tests benches sim-long
+.DEFAULT_GOAL := all
+
+all: programs
+programs: $(PROGRAMS)
+tests: $(PROGRAMS) $(TESTS)
+benches: $(PROGRAMS) $(BENCHES)
+
+help:
+	@echo "make            build the programs (build/rel/)"
+	@echo "make test       install missing packages, build with ASan+UBSan, run every test"
+	@echo "make run        install missing packages, build, run the main job"
+	@echo "make bench      build optimised and print benchmark figures with reference ratios"
+	@echo "make fuzz       run every libFuzzer target for FUZZ_SECONDS (default 60) each"
+	@echo "make device-check  compile the device SDK as C99 -pedantic and check its symbols"
+	@echo "make device-size   cross-compile the device SDK for Cortex-M4 and print its size"
+	@echo "make clean      remove build/"
+
+deps:
+	@bash scripts/deps.sh
+
+# --- compiling -------------------------------------------------------------
+$(BUILD)/obj/device/%.o: device/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(DEVFLAGS) -c -o $@ $<
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(LIB): $(call obj,$(LIB_SRC))
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(CLI): $(call obj,$(CLI_SRC)) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/thingchaind: $(call obj,$(DAEMON_SRC)) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/thingchain-sim: $(call obj,$(SIM_SRC)) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(call obj,$(TESTLIB_SRC)) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Fuzzers: the library rebuilt with clang + sanitizer coverage (MODE=fuzz).
+build/fuzz/fuzz_%: build/fuzz/obj/tests/fuzz/fuzz_%.o build/fuzz/libtc.a
+	clang -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)
+
+-include $(shell find build -name '*.d' 2>/dev/null)
+
+# --- the two commands of the README -----------------------------------------
+test: deps
+	@$(MAKE) --no-print-directory -j$(NPROC) MODE=asan tests
+	@$(MAKE) --no-print-directory -j$(NPROC) MODE=fuzz fuzz-build
+	@$(MAKE) --no-print-directory -j$(NPROC) MODE=rel programs
+	@TC_BUILD=build/asan TC_REL=build/rel bash tests/run.sh
+
+run: deps
+	@$(MAKE) --no-print-directory -j$(NPROC) MODE=rel programs
+	@bash scripts/run.sh
+
+stop:
+	@bash scripts/run.sh stop
+
+# --- the rest ---------------------------------------------------------------
+fuzz-build: $(FUZZERS)
+
+fuzz: deps
+	@$(MAKE) --no-print-directory -j$(NPROC) MODE=fuzz fuzz-build
+	@for f in $(FUZZERS); do n=$${f##*/fuzz_}; mkdir -p build/fuzz/new/$$n; \
+	  echo "== $$f for $(FUZZ_SECONDS)s"; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 build/fuzz/new/$$n tests/fuzz/corpus/$$n || exit 1; \
+	done
+
+bench: deps
+	@$(MAKE) --no-print-directory -j$(NPROC) MODE=rel benches
+	@for b in $(BENCHES); do echo "== $$b"; $$b || exit 1; done
+
+device-check:
+	@bash scripts/check_layers.sh
+
+device-size:
+	@bash scripts/device_size.sh
+
+sim-long: deps
+	@$(MAKE) --no-print-directory -j$(NPROC) MODE=rel programs
+	build/rel/thingchain-sim --validators 4 --byzantine 1 --seeds 10000 --heights 5 --faults all
+
+clean:
+	rm -rf build

@@ -1,0 +1,83 @@
+/* The one table of thingchain error codes (DESIGN.md, Conventions: Errors).
+ *
+ * Each row: TC_ERROR(NAME, NUMBER, "message a person understands").
+ * The enum (TC_ERR_<NAME>), tc_strerror() and tc_errname() are generated from
+ * this table; nothing else may list error codes.
+ *
+ * Numbers are stable: they appear in the HTTP API and in stored transaction
+ * results. Never renumber or reuse a row; add new rows at the end of their
+ * block. Blocks:   1- 99 generic      100-149 cbor        150-199 crypto
+ *                200-249 cose        250-299 merkle/smt  300-349 storage
+ *                350-399 noise       400-499 consensus   500-699 ledger
+ *                700-799 node/api    800-899 device      900-999 firmware/config
+ * This header has no include guard on purpose: it is an X-macro table. */
+
+/* generic */
+TC_ERROR(INVALID_ARG,      1, "invalid argument")
+TC_ERROR(NOMEM,            2, "out of memory")
+TC_ERROR(BUFFER_TOO_SMALL, 3, "output buffer too small")
+TC_ERROR(NOT_FOUND,        4, "not found")
+TC_ERROR(LIMIT,            5, "size or count limit exceeded")
+TC_ERROR(IO,               6, "input/output error")
+TC_ERROR(DISK_FULL,        7, "disk full")
+TC_ERROR(CORRUPT,          8, "stored data is corrupt")
+TC_ERROR(HEX,              9, "invalid hex string")
+TC_ERROR(STATE,           10, "operation not valid in the current state")
+TC_ERROR(UNSUPPORTED,     11, "not supported")
+TC_ERROR(USAGE,           12, "bad command-line usage")
+
+/* cbor (RFC 8949 §4.2.1 deterministic encoding) */
+TC_ERROR(CBOR_TRUNCATED,        100, "cbor: input ends inside an item")
+TC_ERROR(CBOR_TRAILING,         101, "cbor: trailing bytes after the item")
+TC_ERROR(CBOR_NONCANONICAL_INT, 102, "cbor: integer, length or tag not in shortest form")
+TC_ERROR(CBOR_NONCANONICAL_FLOAT,103, "cbor: float not in shortest form")
+TC_ERROR(CBOR_INDEFINITE,       104, "cbor: indefinite-length item not allowed")
+TC_ERROR(CBOR_MAP_ORDER,        105, "cbor: map keys not in bytewise lexicographic order")
+TC_ERROR(CBOR_MAP_DUP,          106, "cbor: duplicate map key")
+TC_ERROR(CBOR_UTF8,             107, "cbor: text string is not valid UTF-8")
+TC_ERROR(CBOR_DEPTH,            108, "cbor: nesting deeper than the limit")
+TC_ERROR(CBOR_SIZE,             109, "cbor: string or container larger than the limit")
+TC_ERROR(CBOR_RESERVED,         110, "cbor: reserved additional-information value")
+TC_ERROR(CBOR_SIMPLE,           111, "cbor: invalid simple value")
+TC_ERROR(CBOR_TYPE,             112, "cbor: unexpected item type")
+TC_ERROR(CBOR_RANGE,            113, "cbor: integer out of range for its field")
+TC_ERROR(CBOR_LENGTH,           114, "cbor: string or array has the wrong length")
+TC_ERROR(CBOR_BREAK,            115, "cbor: unexpected break code")
+
+/* crypto */
+TC_ERROR(CRYPTO_INIT,       150, "crypto: library failed to initialise")
+TC_ERROR(BAD_SIGNATURE,     151, "crypto: signature verification failed")
+TC_ERROR(BAD_KEY,           152, "crypto: invalid or small-order public key")
+TC_ERROR(DECRYPT,           153, "crypto: decryption failed (authentication tag mismatch)")
+TC_ERROR(KDF_LENGTH,        154, "crypto: requested key-derivation output too long")
+
+/* cose (RFC 9052 COSE_Sign1, EdDSA) */
+TC_ERROR(COSE_STRUCTURE,    200, "cose: not a COSE_Sign1 structure")
+TC_ERROR(COSE_ALG,          201, "cose: unsupported algorithm (only EdDSA, -8)")
+TC_ERROR(COSE_CRIT,         202, "cose: unknown critical header parameter")
+TC_ERROR(COSE_HEADER,       203, "cose: malformed header parameters")
+TC_ERROR(COSE_TAG,          204, "cose: wrong CBOR tag (COSE_Sign1 is tag 18)")
+TC_ERROR(COSE_DETACHED,     205, "cose: detached payload not supported")
+TC_ERROR(COSE_KID,          206, "cose: key id does not match the verifying key")
+
+/* merkle: history tree (RFC 9162) and state tree */
+TC_ERROR(MERKLE_INDEX,      250, "merkle: leaf index or tree size out of range")
+TC_ERROR(MERKLE_PROOF,      251, "merkle: proof does not lead to the expected root")
+TC_ERROR(MERKLE_PROOF_LEN,  252, "merkle: proof has the wrong number of hashes")
+TC_ERROR(SMT_PROOF,         253, "state proof does not lead to the expected root")
+TC_ERROR(SMT_VERSION,       254, "state tree: version pruned or unknown")
+TC_ERROR(SMT_PROOF_FORMAT,  255, "state proof is malformed")
+
+/* storage */
+TC_ERROR(STORE_OPEN,        300, "store: cannot open database")
+TC_ERROR(STORE_SQL,         301, "store: database error")
+TC_ERROR(STORE_BUSY,        302, "store: database is locked by another process")
+TC_ERROR(STORE_VERSION,     303, "store: database schema version not supported")
+
+/* noise */
+TC_ERROR(NOISE_PATTERN,     350, "noise: unsupported protocol name or pattern")
+TC_ERROR(NOISE_STATE,       351, "noise: message out of order for the handshake state")
+TC_ERROR(NOISE_DECRYPT,     352, "noise: message failed authentication")
+TC_ERROR(NOISE_NONCE,       353, "noise: nonce exhausted, rekey required")
+TC_ERROR(NOISE_MSG_SIZE,    354, "noise: message too short or longer than 65535 bytes")
+TC_ERROR(NOISE_KEY,         355, "noise: missing or invalid static key")
