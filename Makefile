@@ -32,6 +32,15 @@ CFLAGS   := -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) $(PKG_CFLAGS)
 DEVFLAGS := -std=c99 -pedantic $(WARN) $(OPT)
 LDFLAGS  := $(OPT)
 
+# Quiet by default: one line per file; `make V=1` prints whole commands.
+ifeq ($(V),1)
+  Q :=
+  say :=
+else
+  Q := @
+  say = printf '  %-6s %s\n' $(1) $(2);
+endif
+
 LIB_SRC   := $(wildcard core/*.c io/*.c device/*.c)
 CLI_SRC   := $(wildcard cli/*.c)
 DAEMON_SRC:= $(wildcard daemon/*.c)
@@ -76,34 +85,34 @@ deps:
 # --- compiling -------------------------------------------------------------
 $(BUILD)/obj/device/%.o: device/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(DEVFLAGS) -c -o $@ $<
+	$(Q)$(call say,CC99,$<)$(CC) $(CPPFLAGS) $(DEVFLAGS) -c -o $@ $<
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	$(Q)$(call say,CC,$<)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(LIB): $(call obj,$(LIB_SRC))
 	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^
+	$(Q)$(call say,AR,$@)rm -f $@ && ar rcs $@ $^
 
 $(CLI): $(call obj,$(CLI_SRC)) $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/thingchaind: $(call obj,$(DAEMON_SRC)) $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/thingchain-sim: $(call obj,$(SIM_SRC)) $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(call obj,$(TESTLIB_SRC)) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # Fuzzers: the library rebuilt with clang + sanitizer coverage (MODE=fuzz).
 build/fuzz/fuzz_%: build/fuzz/obj/tests/fuzz/fuzz_%.o build/fuzz/libtc.a
-	clang -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)
+	$(Q)$(call say,LD,$@)clang -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)
 
 -include $(shell find build -name '*.d' 2>/dev/null)
 
