@@ -63,6 +63,8 @@ PROGRAMS  := $(CLI) $(DAEMON) $(SIM)
 .PHONY: all deps test run stop bench fuzz fuzz-build clean help device-check device-size \
         programs tests benches sim-long
 .DEFAULT_GOAL := all
+# Keep intermediate objects (test and fuzz objects are built through pattern chains).
+.SECONDARY:
 
 all: programs
 programs: $(PROGRAMS)
