@@ -1,0 +1,345 @@
+/* In-memory tc_kv backend for tests (DESIGN.md, Parts: storage).
+ *
+ * An ordered map kept as a treap whose priorities are a hash of the key:
+ * the shape depends only on the key set, so it is deterministic (core/ has
+ * no randomness of its own) and balanced in expectation for the hashed keys
+ * the Merkle structures store. Transactions keep an undo log: each write
+ * records the key's previous value (or its absence) and rollback replays
+ * the log backwards.
+ *
+ * A scan callback must not write to the same kv (the tree would change
+ * under the walk); collect keys first, then write. */
+#include "tc/kv.h"
+
+#include <assert.h>
+#include <string.h>
+
+#include "tc/alloc.h"
+#include "tc/errors.h"
+
+/* Ceiling on one key or value: the store holds Merkle nodes and ledger
+ * records, never blobs this large. */
+#define KV_MEM_MAX_ITEM (64u * 1024u * 1024u)
+
+typedef struct mnode {
+    struct mnode *l, *r;
+    uint64_t prio;
+    uint8_t *val;
+    size_t val_len;
+    size_t key_len;
+    uint8_t key[]; /* key_len bytes */
+} mnode;
+
+/* One undo record: restore key to (had ? val : absent). */
+typedef struct undo {
+    struct undo *next;
+    int had;
+    struct mnode *node; /* for a delete: the removed node, re-linked on rollback */
+    uint8_t *val;
+    size_t val_len;
+    size_t key_len;
+    uint8_t key[];
+} undo;
+
+typedef struct kv_mem {
+    tc_kv base;
+    mnode *root;
+    int in_txn;
+    int replaying; /* rollback in progress: do not log */
+    undo *log;     /* newest first */
+} kv_mem;
+
+static int key_cmp(const uint8_t *a, size_t al, const uint8_t *b, size_t bl)
+{
+    size_t n = al < bl ? al : bl;
+    int c = n ? memcmp(a, b, n) : 0;
+    if (c) return c;
+    return al < bl ? -1 : (al > bl ? 1 : 0);
+}
+
+/* FNV-1a then a 64-bit finaliser: a cheap, deterministic priority. */
+static uint64_t key_prio(const uint8_t *k, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++) h = (h ^ k[i]) * 1099511628211ull;
+    h ^= h >> 33; h *= 0xff51afd7ed558ccdull; h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull; h ^= h >> 33;
+    return h;
+}
+
+static mnode *find(mnode *n, const uint8_t *key, size_t key_len)
+{
+    while (n) {
+        int c = key_cmp(key, key_len, n->key, n->key_len);
+        if (c == 0) return n;
+        n = c < 0 ? n->l : n->r;
+    }
+    return NULL;
+}
+
+/* Splits t into keys < key (*lo) and keys >= key (*hi). */
+static void split(mnode *t, const uint8_t *key, size_t key_len, mnode **lo, mnode **hi)
+{
+    if (!t) { *lo = *hi = NULL; return; }
+    if (key_cmp(t->key, t->key_len, key, key_len) < 0) {
+        split(t->r, key, key_len, &t->r, hi);
+        *lo = t;
+    } else {
+        split(t->l, key, key_len, lo, &t->l);
+        *hi = t;
+    }
+}
+
+/* Joins a and b where every key of a < every key of b. */
+static mnode *join(mnode *a, mnode *b)
+{
+    if (!a) return b;
+    if (!b) return a;
+    if (a->prio > b->prio) { a->r = join(a->r, b); return a; }
+    b->l = join(a, b->l);
+    return b;
+}
+
+static mnode *insert(mnode *t, mnode *n)
+{
+    if (!t) return n;
+    if (n->prio > t->prio) {
+        split(t, n->key, n->key_len, &n->l, &n->r);
+        return n;
+    }
+    if (key_cmp(n->key, n->key_len, t->key, t->key_len) < 0) t->l = insert(t->l, n);
+    else t->r = insert(t->r, n);
+    return t;
+}
+
+/* Removes the node with this key (which must exist) and returns it in *out. */
+static mnode *erase(mnode *t, const uint8_t *key, size_t key_len, mnode **out)
+{
+    int c = key_cmp(key, key_len, t->key, t->key_len);
+    if (c == 0) { *out = t; return join(t->l, t->r); }
+    if (c < 0) t->l = erase(t->l, key, key_len, out);
+    else t->r = erase(t->r, key, key_len, out);
+    return t;
+}
+
+static uint8_t *dup_bytes(const uint8_t *p, size_t n)
+{
+    uint8_t *d = tc_malloc(n ? n : 1);
+    if (d && n) memcpy(d, p, n);
+    return d;
+}
+
+/* Records the current state of key before a write, when in a transaction. */
+static int log_undo(kv_mem *m, const uint8_t *key, size_t key_len, const mnode *cur, int is_del)
+{
+    if (!m->in_txn || m->replaying) return TC_OK;
+    undo *u = tc_malloc(sizeof *u + key_len);
+    if (!u) return TC_ERR_NOMEM;
+    memcpy(u->key, key, key_len);
+    u->key_len = key_len;
+    u->had = cur != NULL;
+    u->val = NULL;
+    u->val_len = 0;
+    u->node = NULL;
+    if (cur && !is_del) {
+        u->val = dup_bytes(cur->val, cur->val_len);
+        if (!u->val) { tc_free(u); return TC_ERR_NOMEM; }
+        u->val_len = cur->val_len;
+    }
+    u->next = m->log;
+    m->log = u;
+    return TC_OK;
+}
+
+static int mem_get(tc_kv *kv, uint8_t *val, size_t cap, size_t *val_len,
+                   const uint8_t *key, size_t key_len)
+{
+    kv_mem *m = (kv_mem *)kv;
+    mnode *n = find(m->root, key, key_len);
+    if (!n) return TC_ERR_NOT_FOUND;
+    *val_len = n->val_len;
+    if (cap < n->val_len) return TC_ERR_BUFFER_TOO_SMALL;
+    if (n->val_len) memcpy(val, n->val, n->val_len);
+    return TC_OK;
+}
+
+static int mem_put(tc_kv *kv, const uint8_t *key, size_t key_len, const uint8_t *val, size_t val_len)
+{
+    kv_mem *m = (kv_mem *)kv;
+    if (key_len > KV_MEM_MAX_ITEM || val_len > KV_MEM_MAX_ITEM) return TC_ERR_LIMIT;
+    mnode *cur = find(m->root, key, key_len);
+    uint8_t *v = dup_bytes(val, val_len);
+    if (!v) return TC_ERR_NOMEM;
+    if (cur) {
+        if (log_undo(m, key, key_len, cur, 0)) { tc_free(v); return TC_ERR_NOMEM; }
+        tc_free(cur->val);
+        cur->val = v;
+        cur->val_len = val_len;
+        return TC_OK;
+    }
+    mnode *n = tc_malloc(sizeof *n + key_len);
+    if (!n) { tc_free(v); return TC_ERR_NOMEM; }
+    if (log_undo(m, key, key_len, NULL, 0)) { tc_free(n); tc_free(v); return TC_ERR_NOMEM; }
+    n->l = n->r = NULL;
+    n->key_len = key_len;
+    if (key_len) memcpy(n->key, key, key_len);
+    n->prio = key_prio(key, key_len);
+    n->val = v;
+    n->val_len = val_len;
+    m->root = insert(m->root, n);
+    return TC_OK;
+}
+
+static int mem_del(tc_kv *kv, const uint8_t *key, size_t key_len)
+{
+    kv_mem *m = (kv_mem *)kv;
+    mnode *cur = find(m->root, key, key_len);
+    if (!cur) return TC_OK;
+    if (log_undo(m, key, key_len, cur, 1)) return TC_ERR_NOMEM;
+    mnode *out = NULL;
+    m->root = erase(m->root, key, key_len, &out);
+    if (m->in_txn && !m->replaying) { /* keep it so rollback cannot fail */
+        out->l = out->r = NULL;
+        m->log->node = out;
+        return TC_OK;
+    }
+    tc_free(out->val);
+    tc_free(out);
+    return TC_OK;
+}
+
+typedef struct scan_args {
+    const uint8_t *start, *end;
+    size_t start_len, end_len;
+    tc_kv_scan_fn fn;
+    void *ctx;
+} scan_args;
+
+/* In-order walk of the subtree, pruned by the bounds. */
+static int walk(const mnode *n, const scan_args *a)
+{
+    while (n) {
+        int ge_start = key_cmp(n->key, n->key_len, a->start, a->start_len) >= 0;
+        int lt_end = !a->end || key_cmp(n->key, n->key_len, a->end, a->end_len) < 0;
+        if (ge_start) {
+            int rc = walk(n->l, a);
+            if (rc) return rc;
+            if (!lt_end) return 0;
+            rc = a->fn(a->ctx, n->key, n->key_len, n->val, n->val_len);
+            if (rc) return rc;
+        }
+        n = n->r; /* tail position: iterate instead of recursing */
+    }
+    return 0;
+}
+
+static int mem_scan(tc_kv *kv, const uint8_t *start, size_t start_len, const uint8_t *end,
+                    size_t end_len, tc_kv_scan_fn fn, void *ctx)
+{
+    kv_mem *m = (kv_mem *)kv;
+    assert(fn);
+    scan_args a = { start ? start : (const uint8_t *)"", end, start ? start_len : 0, end_len, fn, ctx };
+    return walk(m->root, &a);
+}
+
+static void free_log(kv_mem *m)
+{
+    while (m->log) {
+        undo *u = m->log;
+        m->log = u->next;
+        tc_free(u->val);
+        if (u->node) { tc_free(u->node->val); tc_free(u->node); }
+        tc_free(u);
+    }
+}
+
+static int mem_begin(tc_kv *kv)
+{
+    kv_mem *m = (kv_mem *)kv;
+    if (m->in_txn) return TC_ERR_STATE;
+    m->in_txn = 1;
+    return TC_OK;
+}
+
+static int mem_commit(tc_kv *kv)
+{
+    kv_mem *m = (kv_mem *)kv;
+    if (!m->in_txn) return TC_ERR_STATE;
+    free_log(m);
+    m->in_txn = 0;
+    return TC_OK;
+}
+
+/* Restores one key without allocating: values and deleted nodes are moved
+ * from the undo record back into the tree, so rollback cannot fail. */
+static void undo_one(kv_mem *m, undo *u)
+{
+    mnode *cur = find(m->root, u->key, u->key_len);
+    if (!u->had) {
+        if (cur) {
+            mnode *out = NULL;
+            m->root = erase(m->root, u->key, u->key_len, &out);
+            tc_free(out->val);
+            tc_free(out);
+        }
+        return;
+    }
+    if (cur) {
+        tc_free(cur->val);
+        cur->val = u->val;
+        cur->val_len = u->val_len;
+        u->val = NULL;
+        return;
+    }
+    /* The key was deleted in the transaction: re-link the kept node. */
+    mnode *n = u->node;
+    assert(n);
+    u->node = NULL;
+    m->root = insert(m->root, n);
+}
+
+static int mem_rollback(tc_kv *kv)
+{
+    kv_mem *m = (kv_mem *)kv;
+    if (!m->in_txn) return TC_ERR_STATE;
+    m->replaying = 1;
+    for (undo *u = m->log; u; u = u->next) undo_one(m, u);
+    m->replaying = 0;
+    free_log(m);
+    m->in_txn = 0;
+    return TC_OK;
+}
+
+static void free_tree(mnode *n)
+{
+    while (n) {
+        free_tree(n->l);
+        mnode *r = n->r;
+        tc_free(n->val);
+        tc_free(n);
+        n = r;
+    }
+}
+
+static void mem_close(tc_kv *kv)
+{
+    kv_mem *m = (kv_mem *)kv;
+    free_log(m);
+    free_tree(m->root);
+    tc_free(m);
+}
+
+static const tc_kv_vtbl kv_mem_vtbl = {
+    mem_get, mem_put, mem_del, mem_scan, mem_begin, mem_commit, mem_rollback, mem_close,
+};
+
+int tc_kv_mem_open(tc_kv **out)
+{
+    assert(out);
+    kv_mem *m = tc_calloc(1, sizeof *m);
+    *out = NULL;
+    if (!m) return TC_ERR_NOMEM;
+    m->base.v = &kv_mem_vtbl;
+    *out = &m->base;
+    return TC_OK;
+}
