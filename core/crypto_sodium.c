@@ -97,15 +97,15 @@ int tc_ed25519_verify(const uint8_t sig[TC_ED25519_SIG_LEN], const uint8_t *msg,
     return crypto_sign_verify_detached(sig, msg, msg_len, pub) == 0 ? TC_OK : TC_ERR_BAD_SIGNATURE;
 }
 
-/* A key is acceptable when it decodes to a point that is canonical and not
- * of small order — the same checks verify applies. Converting to Curve25519
- * performs exactly the decoding and small-order test libsodium uses. */
+/* A key is acceptable when it is canonical, on the curve, not of small
+ * order, and in the prime-order subgroup. That is verify's rule plus the
+ * subgroup check: verify (libsodium strict) accepts mixed-order keys
+ * A + T8 for signatures whose challenge is a multiple of 8, so the ledger
+ * refuses to register them at all (tests/unit/test_crypto_strict.c shows
+ * both; docs/crypto.md). libsodium's is_valid_point checks exactly this. */
 int tc_ed25519_check_pub(const uint8_t pub[TC_ED25519_PUB_LEN])
 {
-    uint8_t x[crypto_scalarmult_curve25519_BYTES];
-    int rc = crypto_sign_ed25519_pk_to_curve25519(x, pub);
-    sodium_memzero(x, sizeof x);
-    return rc == 0 ? TC_OK : TC_ERR_BAD_KEY;
+    return crypto_core_ed25519_is_valid_point(pub) == 1 ? TC_OK : TC_ERR_BAD_KEY;
 }
 
 void tc_x25519_public(uint8_t pub[TC_X25519_LEN], const uint8_t sec[TC_X25519_LEN])
