@@ -2,3 +2,5 @@
  * X-macro table (no include guard). Add a row next to its group and write
  * the function in its own file under cli/. Keep each group together. */
 TC_CMD("selftest", cmd_selftest, "check that crypto and encoding work on this machine")
+TC_CMD("debug noise-vectors", cmd_debug_noise_vectors, "run a snow/cacophony Noise test-vector file against the device SDK's Noise")
+TC_CMD("debug noise-peer", cmd_debug_noise_peer, "speak Noise (KK/IK/XX, 25519/ChaChaPoly/SHA256) over stdin/stdout, length-prefixed")
