@@ -59,6 +59,7 @@ TC_ERROR(COSE_HEADER,       203, "cose: malformed header parameters")
 TC_ERROR(COSE_TAG,          204, "cose: wrong CBOR tag (COSE_Sign1 is tag 18)")
 TC_ERROR(COSE_DETACHED,     205, "cose: detached payload not supported")
 TC_ERROR(COSE_KID,          206, "cose: key id does not match the verifying key")
+TC_ERROR(COSE_THRESHOLD,    207, "cose: fewer distinct allowed keys signed than the threshold requires")
 
 /* merkle: history tree (RFC 9162) and state tree */
 TC_ERROR(MERKLE_INDEX,      250, "merkle: leaf index or tree size out of range")
