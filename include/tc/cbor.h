@@ -85,6 +85,10 @@ int tc_cbor_enc_finish(const tc_cbor_enc *e, size_t *len);
 /* Validates one deterministic item at the start of buf; *item_len is its
  * encoded length (bytes after it are not looked at). lim NULL = defaults. */
 int tc_cbor_validate(size_t *item_len, const uint8_t *buf, size_t len, const tc_cbor_limits *lim);
+/* As tc_cbor_validate; on failure *err_off (if not NULL) is the offset of the
+ * item head (or map key) where the input stopped being deterministic CBOR. */
+int tc_cbor_validate_at(size_t *item_len, size_t *err_off, const uint8_t *buf, size_t len,
+                        const tc_cbor_limits *lim);
 
 /* ---- decoder ---- */
 typedef struct tc_cbor_dec {
