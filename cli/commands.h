@@ -2,5 +2,9 @@
  * X-macro table (no include guard). Add a row next to its group and write
  * the function in its own file under cli/. Keep each group together. */
 TC_CMD("selftest", cmd_selftest, "check that crypto and encoding work on this machine")
+TC_CMD("debug cbor", cmd_debug_cbor, "print binary CBOR as diagnostic notation; exit 1 if not deterministic CBOR")
+TC_CMD("debug cbor-reencode", cmd_debug_cbor_reencode, "decode CBOR with the getters and re-encode it (identical bytes if valid)")
+TC_CMD("debug cbor-gen", cmd_debug_cbor_gen, "write random deterministic CBOR items from a seed")
+TC_CMD("debug cbor-check", cmd_debug_cbor_check, "check hex CBOR items line by line: ok <re-encoding> or err <NAME> <offset>")
 TC_CMD("debug noise-vectors", cmd_debug_noise_vectors, "run a snow/cacophony Noise test-vector file against the device SDK's Noise")
 TC_CMD("debug noise-peer", cmd_debug_noise_peer, "speak Noise (KK/IK/XX, 25519/ChaChaPoly/SHA256) over stdin/stdout, length-prefixed")
