@@ -8,3 +8,4 @@ TC_CMD("debug cbor-gen", cmd_debug_cbor_gen, "write random deterministic CBOR it
 TC_CMD("debug cbor-check", cmd_debug_cbor_check, "check hex CBOR items line by line: ok <re-encoding> or err <NAME> <offset>")
 TC_CMD("debug noise-vectors", cmd_debug_noise_vectors, "run a snow/cacophony Noise test-vector file against the device SDK's Noise")
 TC_CMD("debug noise-peer", cmd_debug_noise_peer, "speak Noise (KK/IK/XX, 25519/ChaChaPoly/SHA256) over stdin/stdout, length-prefixed")
+TC_CMD("debug smt", cmd_debug_smt, "state tree on a SQLite file: put, delete, root, get, prove, verify")
