@@ -12,8 +12,8 @@
 
 typedef int (*len_fn)(size_t *n, uint64_t a, uint64_t b);
 
-static int encode(uint8_t *out, size_t cap, size_t *out_len, uint64_t a, uint64_t b,
-                  const uint8_t *hashes, size_t n)
+static int encode_into(uint8_t *out, size_t cap, size_t *out_len, uint64_t a, uint64_t b,
+                       const uint8_t *hashes, size_t n)
 {
     tc_cbor_enc e;
     tc_cbor_enc_init(&e, out, cap);
@@ -25,6 +25,15 @@ static int encode(uint8_t *out, size_t cap, size_t *out_len, uint64_t a, uint64_
     size_t len = 0;
     int rc = tc_cbor_enc_finish(&e, &len);
     *out_len = len;
+    return rc;
+}
+
+/* On a short buffer, *out_len still reports the length needed. */
+static int encode(uint8_t *out, size_t cap, size_t *out_len, uint64_t a, uint64_t b,
+                  const uint8_t *hashes, size_t n)
+{
+    int rc = encode_into(out, cap, out_len, a, b, hashes, n);
+    if (rc == TC_ERR_BUFFER_TOO_SMALL) (void)encode_into(NULL, 0, out_len, a, b, hashes, n);
     return rc;
 }
 
