@@ -35,7 +35,7 @@ static int to_update(void *ctx, const uint8_t *key, size_t key_len, const uint8_
 }
 
 /* The write-set as ONE state-tree version. */
-static int apply_state(tc_block_exec *x, const tc_chain *c)
+int tc_block_exec_state(tc_block_exec *x, struct tc_smt *smt)
 {
     smt_batch b = { NULL, 0 };
     size_t n = tc_overlay_count(x->ov);
@@ -46,7 +46,7 @@ static int apply_state(tc_block_exec *x, const tc_chain *c)
         tc_overlay_foreach(x->ov, to_update, &b);
         assert(b.n == n);
     }
-    int rc = tc_smt_apply(c->smt, x->state_root, b.ups, b.n);
+    int rc = tc_smt_apply(smt, x->state_root, b.ups, b.n);
     tc_free(b.ups);
     return rc;
 }
@@ -96,7 +96,7 @@ int tc_block_execute(tc_block_exec *x, tc_err *err, const tc_chain *c, const tc_
     }
     tc_hist_root(c->hist, x->history_root);
     x->history_size = tc_hist_size(c->hist);
-    if ((rc = apply_state(x, c))) goto fail;
+    if ((rc = tc_block_exec_state(x, c->smt))) goto fail;
     return 0;
 fail:
     tc_err_set(err, rc, "block application");

@@ -39,6 +39,7 @@ typedef struct kv_sqlite {
     sqlite3 *db;
     sqlite3_stmt *st[S__N];
     int in_txn;
+    int borrowed; /* tc_kv_sqlite_wrap: the connection belongs to the caller */
 } kv_sqlite;
 
 static int map_rc(int rc)
@@ -180,7 +181,7 @@ static void sq_close(tc_kv *kv)
     kv_sqlite *q = (kv_sqlite *)kv;
     if (q->in_txn && !sqlite3_get_autocommit(q->db)) run(q->st[S_ROLLBACK]);
     for (int i = 0; i < S__N; i++) sqlite3_finalize(q->st[i]);
-    sqlite3_close(q->db);
+    if (!q->borrowed) sqlite3_close(q->db);
     tc_free(q);
 }
 
@@ -231,6 +232,35 @@ int tc_kv_sqlite_open(tc_kv **out, const char *path)
     if (err) {
         for (int i = 0; i < S__N; i++) sqlite3_finalize(q->st[i]);
         sqlite3_close(q->db);
+        tc_free(q);
+        return err;
+    }
+    *out = &q->base;
+    return TC_OK;
+}
+
+/* The store (io/store*.c) keeps Merkle nodes in the same database file and
+ * the same SQL transaction as its own tables: it wraps its connection. */
+int tc_kv_sqlite_wrap(tc_kv **out, sqlite3 *db)
+{
+    assert(out && db);
+    *out = NULL;
+    kv_sqlite *q = tc_calloc(1, sizeof *q);
+    if (!q) return TC_ERR_NOMEM;
+    q->base.v = &kv_sqlite_vtbl;
+    q->db = db;
+    q->borrowed = 1;
+    q->in_txn = !sqlite3_get_autocommit(db);
+    int err = TC_OK;
+    int rc = sqlite3_exec(db, "CREATE TABLE IF NOT EXISTS kv(k BLOB PRIMARY KEY, v BLOB NOT NULL)"
+                          " WITHOUT ROWID", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) err = map_rc(rc) ? map_rc(rc) : TC_ERR_STORE_OPEN;
+    for (int i = 0; !err && i < S__N; i++)
+        if (sqlite3_prepare_v3(db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &q->st[i], NULL)
+            != SQLITE_OK)
+            err = TC_ERR_STORE_OPEN;
+    if (err) {
+        for (int i = 0; i < S__N; i++) sqlite3_finalize(q->st[i]);
         tc_free(q);
         return err;
     }

@@ -162,6 +162,9 @@ void tc_block_exec_fill(tc_header *h, const tc_block_exec *x);
 /* Receiver path: TC_ERR_BLOCK_MISMATCH (err names the field) unless every
  * execution-derived field of h equals x. */
 int tc_block_exec_check(tc_err *err, const tc_header *h, const tc_block_exec *x);
+/* Applies x->ov's write-set to smt as one version and sets x->state_root
+ * (tc_block_execute's last step; genesis uses it alone). */
+int tc_block_exec_state(tc_block_exec *x, struct tc_smt *smt);
 /* Writes the write-set into a values kv (puts and deletes), e.g. the
  * in-memory chain of tests; the SQLite store writes its own tables. */
 int tc_block_exec_write_values(const tc_block_exec *x, tc_kv *values);

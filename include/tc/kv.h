@@ -65,5 +65,10 @@ int tc_kv_mem_open(tc_kv **out);
 /* SQLite backend: creates the file if needed, WAL mode, synchronous=FULL at
  * commit. TC_ERR_STORE_OPEN / TC_ERR_STORE_BUSY / TC_ERR_DISK_FULL. */
 int tc_kv_sqlite_open(tc_kv **out, const char *path);
+/* The same backend over a connection the caller owns (io/store.c keeps the
+ * tree nodes in its own database and SQL transaction). The connection must
+ * outlive *out; tc_kv_close does not close it. */
+struct sqlite3;
+int tc_kv_sqlite_wrap(tc_kv **out, struct sqlite3 *db);
 
 #endif

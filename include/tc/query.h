@@ -1,0 +1,79 @@
+/* Queries over a committed snapshot (issue 4 item 6; docs/store.md
+ * "Queries"). Every answer is a state record (state key -> value) that can
+ * come with its state-tree proof against the state root of the height
+ * asked for, so a device checks it against a quorum-signed header.
+ *
+ * Lists (devices by owner, model, attribute, group; services by type and
+ * attribute) come from index tables the store fills at commit from each
+ * block's write-set (io/store_state.c), versioned by height so a list is
+ * exactly the one in force at the height asked for. Index entries are
+ * derived from the records by tc_query_index_record (core/query_index.c),
+ * a pure function of (state key, value).
+ *
+ * Record formats and state keys are the ledger's (docs/ledger.md). */
+#ifndef TC_QUERY_H
+#define TC_QUERY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tc/state.h"
+#include "tc/tx.h"
+
+struct tc_store;
+
+/* Index kinds (stable: stored in the idx table). */
+enum tc_index_kind {
+    TC_IDX_DEV_OWNER = 1,  /* ikey: owner org id, 8 bytes big endian (0 = unclaimed) */
+    TC_IDX_DEV_MODEL = 2,  /* ikey: model text */
+    TC_IDX_DEV_ATTR = 3,   /* ikey: attribute name || 0x00 || value */
+    TC_IDX_DEV_GROUP = 4,  /* ikey: group name */
+    TC_IDX_DEV_MAKER = 5,  /* ikey: manufacturer org id, 8 bytes big endian */
+    TC_IDX_DEV_STATUS = 6, /* ikey: status, 1 byte */
+};
+
+#define TC_QUERY_IKEY_MAX (TC_TX_NAME_MAX + 1 + TC_TX_STR_MAX)
+#define TC_QUERY_PAGE_MAX 256
+
+/* ---- pure: which records are indexed, and under what ---- */
+typedef int (*tc_query_emit_fn)(void *ctx, uint32_t kind, const uint8_t *ikey, size_t ikey_len);
+/* Non-zero if records under this state key carry index entries. */
+int tc_query_indexed(const uint8_t *key, size_t key_len);
+/* Emits the index entries of one record (none for a record it cannot
+ * decode: the rules wrote it, a decode failure is a format change). */
+int tc_query_index_record(const uint8_t *key, size_t key_len, const uint8_t *val, size_t val_len,
+                          tc_query_emit_fn emit, void *ctx);
+/* Index key of an attribute pair: name || 0x00 || value. *n is its length;
+ * TC_ERR_LIMIT if it does not fit TC_QUERY_IKEY_MAX. */
+int tc_query_attr_ikey(uint8_t out[TC_QUERY_IKEY_MAX], size_t *n, const char *name,
+                       size_t name_len, const char *value, size_t value_len);
+
+/* ---- over the store (io/query.c) ---- */
+
+/* One page of state keys in bytewise order. */
+typedef struct tc_query_page {
+    size_t n;
+    int more;                                   /* a next page exists */
+    uint8_t key[TC_QUERY_PAGE_MAX][TC_STATE_KEY_MAX];
+    size_t key_len[TC_QUERY_PAGE_MAX];
+} tc_query_page;
+
+/* Records listed under (kind, ikey) at `height`, keys strictly after
+ * `after` (NULL for the first page; pass the last key of the previous page
+ * to continue), at most limit (<= TC_QUERY_PAGE_MAX). */
+int tc_query_list(struct tc_store *s, tc_query_page *page, uint64_t height, uint32_t kind,
+                  const uint8_t *ikey, size_t ikey_len, const uint8_t *after, size_t after_len,
+                  size_t limit);
+
+/* A record and its proof at height: *val_len and *proof_len are set;
+ * TC_ERR_NOT_FOUND when absent (the proof, if proof != NULL, then proves
+ * absence). proof NULL: no proof. */
+int tc_query_record(struct tc_store *s, uint8_t *val, size_t cap, size_t *val_len,
+                    uint8_t *proof, size_t proof_cap, size_t *proof_len, uint64_t height,
+                    const uint8_t *key, size_t key_len);
+/* Device record by id ('D' || id). */
+int tc_query_device(struct tc_store *s, uint8_t *val, size_t cap, size_t *val_len,
+                    uint8_t *proof, size_t proof_cap, size_t *proof_len, uint64_t height,
+                    const uint8_t id[TC_DEVICE_ID_LEN]);
+
+#endif

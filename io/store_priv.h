@@ -1,0 +1,53 @@
+/* Internals shared by io/store*.c. */
+#ifndef TC_STORE_PRIV_H
+#define TC_STORE_PRIV_H
+
+#include <sqlite3.h>
+
+#include "tc/history.h"
+#include "tc/kv.h"
+#include "tc/smt.h"
+#include "tc/store.h"
+
+/* Prepared statements (SQL text in io/store.c). */
+enum {
+    Q_META_GET, Q_META_PUT,
+    Q_BLOCK_PUT, Q_BLOCK_GET,
+    Q_TX_PUT, Q_TX_GET, Q_TX_BY_HASH,
+    Q_VAL_GET, Q_VAL_SCAN, Q_VAL_SCAN_END, Q_VAL_SAVE_OLD, Q_VAL_PUT, Q_VAL_AT,
+    Q_IDX_CLOSE, Q_IDX_PUT,
+    Q_BEGIN, Q_COMMIT, Q_ROLLBACK,
+    Q__N
+};
+
+struct tc_store {
+    sqlite3 *db;
+    sqlite3_stmt *q[Q__N];
+    tc_kv *nodes;        /* Merkle nodes: tc_kv_sqlite_wrap over db */
+    tc_kv values;        /* read-only view of current state values (vtable in store_state.c) */
+    tc_smt *smt;
+    tc_hist *hist;
+    tc_tx_apply_fn apply;
+    int has_genesis;
+    uint64_t height;
+    uint8_t chain_id[TC_CHAIN_ID_MAX];
+    size_t chain_id_len;
+    uint8_t genesis_hash[TC_HASH_LEN];
+    tc_header last;      /* valid when height > 0 */
+    uint8_t last_id[TC_HASH_LEN];
+};
+
+/* SQLite result code to TC_ERR_* (SQLITE_FULL -> TC_ERR_DISK_FULL). */
+int tc__store_rc(int sqlite_rc);
+/* Runs a prepared statement to completion and resets it. */
+int tc__store_run(sqlite3_stmt *st);
+/* Binds a blob (an empty blob, not NULL, for length 0). */
+int tc__store_bind(sqlite3_stmt *st, int i, const void *p, size_t n);
+/* The read-only values kv over the state table. */
+void tc__store_values_init(tc_store *s);
+/* Writes one block's write-set (values, old versions, indexes) at height. */
+int tc__store_write_state(tc_store *s, const tc_block_exec *x, uint64_t height);
+/* Reopens the trees after a rolled-back SQL transaction. */
+int tc__store_reload_trees(tc_store *s);
+
+#endif

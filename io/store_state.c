@@ -1,0 +1,183 @@
+/* State values in the store (docs/store.md "Schema: state, state_old"):
+ * the current value of every key in `state` (a NULL value is a deletion
+ * kept for its height), earlier versions in `state_old`, so a query at any
+ * kept height reads the value that height's state root commits to. */
+#include <assert.h>
+#include <string.h>
+
+#include "tc/overlay.h"
+#include "tc/query.h"
+
+#include "store_priv.h"
+
+static tc_store *store_of(tc_kv *kv) { return (tc_store *)((char *)kv - offsetof(tc_store, values)); }
+
+static int val_get(tc_kv *kv, uint8_t *val, size_t cap, size_t *val_len, const uint8_t *key,
+                   size_t key_len)
+{
+    tc_store *s = store_of(kv);
+    sqlite3_stmt *st = s->q[Q_VAL_GET];
+    tc__store_bind(st, 1, key, key_len);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW || sqlite3_column_type(st, 1) == SQLITE_NULL) {
+        sqlite3_reset(st);
+        return rc == SQLITE_ROW || rc == SQLITE_DONE ? TC_ERR_NOT_FOUND : tc__store_rc(rc);
+    }
+    size_t n = (size_t)sqlite3_column_bytes(st, 1);
+    *val_len = n;
+    rc = 0;
+    if (cap < n) rc = TC_ERR_BUFFER_TOO_SMALL;
+    else if (n) memcpy(val, sqlite3_column_blob(st, 1), n);
+    sqlite3_reset(st);
+    return rc;
+}
+
+static int val_ro(tc_kv *kv)
+{
+    (void)kv;
+    assert(!"the store's values view is read-only");
+    return TC_ERR_UNSUPPORTED;
+}
+static int val_put(tc_kv *kv, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl)
+{ (void)k; (void)kl; (void)v; (void)vl; return val_ro(kv); }
+static int val_del(tc_kv *kv, const uint8_t *k, size_t kl) { (void)k; (void)kl; return val_ro(kv); }
+static void val_close(tc_kv *kv) { (void)kv; }
+
+static int val_scan(tc_kv *kv, const uint8_t *start, size_t start_len, const uint8_t *end,
+                    size_t end_len, tc_kv_scan_fn fn, void *ctx)
+{
+    tc_store *s = store_of(kv);
+    sqlite3_stmt *st = s->q[end ? Q_VAL_SCAN_END : Q_VAL_SCAN];
+    /* A statement in use by an outer scan cannot be re-entered: nested
+     * scans get their own (rare: rules scan one prefix at a time). */
+    sqlite3_stmt *own = NULL;
+    if (sqlite3_stmt_busy(st)) {
+        if (sqlite3_prepare_v2(s->db, sqlite3_sql(st), -1, &own, NULL) != SQLITE_OK) return TC_ERR_STORE_SQL;
+        st = own;
+    }
+    tc__store_bind(st, 1, start, start_len);
+    if (end) tc__store_bind(st, 2, end, end_len);
+    int rc, out = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        out = fn(ctx, sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0),
+                 sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1));
+        if (out) break;
+    }
+    if (!out && rc != SQLITE_DONE) out = tc__store_rc(rc);
+    if (own) sqlite3_finalize(own);
+    else { sqlite3_reset(st); sqlite3_clear_bindings(st); }
+    return out;
+}
+
+static const tc_kv_vtbl values_vtbl = {
+    val_get, val_put, val_del, val_scan, val_ro, val_ro, val_ro, val_close,
+};
+
+void tc__store_values_init(tc_store *s) { s->values.v = &values_vtbl; }
+tc_kv *tc_store_values(tc_store *s) { return &s->values; }
+
+int tc_store_state_get(tc_store *s, uint8_t *val, size_t cap, size_t *val_len, uint64_t height,
+                       const uint8_t *key, size_t key_len)
+{
+    if (!s->has_genesis || height > s->height) return TC_ERR_NOT_FOUND;
+    sqlite3_stmt *st = s->q[Q_VAL_GET];
+    tc__store_bind(st, 1, key, key_len);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && (uint64_t)sqlite3_column_int64(st, 0) > height) {
+        /* changed after `height`: the version in force then is older */
+        sqlite3_reset(st);
+        st = s->q[Q_VAL_AT];
+        tc__store_bind(st, 1, key, key_len);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)height);
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            /* same column layout trick: value is column 0 here */
+            int null = sqlite3_column_type(st, 0) == SQLITE_NULL;
+            size_t n = (size_t)sqlite3_column_bytes(st, 0);
+            int out = null ? TC_ERR_NOT_FOUND : 0;
+            if (!null) {
+                *val_len = n;
+                if (cap < n) out = TC_ERR_BUFFER_TOO_SMALL;
+                else if (n) memcpy(val, sqlite3_column_blob(st, 0), n);
+            }
+            sqlite3_reset(st);
+            return out;
+        }
+        sqlite3_reset(st);
+        return rc == SQLITE_DONE ? TC_ERR_NOT_FOUND : tc__store_rc(rc);
+    }
+    if (rc != SQLITE_ROW || sqlite3_column_type(st, 1) == SQLITE_NULL) {
+        sqlite3_reset(st);
+        return rc == SQLITE_ROW || rc == SQLITE_DONE ? TC_ERR_NOT_FOUND : tc__store_rc(rc);
+    }
+    size_t n = (size_t)sqlite3_column_bytes(st, 1);
+    *val_len = n;
+    int out = 0;
+    if (cap < n) out = TC_ERR_BUFFER_TOO_SMALL;
+    else if (n) memcpy(val, sqlite3_column_blob(st, 1), n);
+    sqlite3_reset(st);
+    return out;
+}
+
+int tc_store_state_prove(tc_store *s, uint8_t *out, size_t cap, size_t *out_len, uint64_t height,
+                         const uint8_t *key, size_t key_len)
+{
+    if (!s->has_genesis || height > s->height) return TC_ERR_SMT_VERSION;
+    uint8_t kh[TC_HASH_LEN];
+    tc_sha256(kh, key, key_len);
+    return tc_smt_prove(s->smt, out, cap, out_len, height + 1, kh);
+}
+
+/* ---- the block's write-set into the tables ---- */
+
+typedef struct ws_ctx {
+    tc_store *s;
+    uint64_t height;
+    const uint8_t *skey;
+    size_t skey_len;
+    int rc;
+} ws_ctx;
+
+static int put_index(void *c, uint32_t kind, const uint8_t *ikey, size_t ikey_len)
+{
+    ws_ctx *w = c;
+    sqlite3_stmt *st = w->s->q[Q_IDX_PUT];
+    sqlite3_bind_int64(st, 1, kind);
+    tc__store_bind(st, 2, ikey, ikey_len);
+    tc__store_bind(st, 3, w->skey, w->skey_len);
+    sqlite3_bind_int64(st, 4, (sqlite3_int64)w->height);
+    return tc__store_run(st);
+}
+
+static int write_one(void *c, const uint8_t *key, size_t key_len, const uint8_t *val, size_t val_len)
+{
+    ws_ctx *w = c;
+    tc_store *s = w->s;
+    sqlite3_stmt *st = s->q[Q_VAL_SAVE_OLD];
+    tc__store_bind(st, 1, key, key_len);
+    int rc = tc__store_run(st);
+    if (rc) return rc;
+    st = s->q[Q_VAL_PUT];
+    tc__store_bind(st, 1, key, key_len);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)w->height);
+    if (val) tc__store_bind(st, 3, val, val_len);
+    else sqlite3_bind_null(st, 3);
+    if ((rc = tc__store_run(st))) return rc;
+    if (!tc_query_indexed(key, key_len)) return 0;
+    /* Index rows are versioned [from_h, to_h): close the open ones, then
+     * open rows for the new record. */
+    st = s->q[Q_IDX_CLOSE];
+    tc__store_bind(st, 1, key, key_len);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)w->height);
+    if ((rc = tc__store_run(st))) return rc;
+    if (!val) return 0;
+    w->skey = key;
+    w->skey_len = key_len;
+    return tc_query_index_record(key, key_len, val, val_len, put_index, w);
+}
+
+int tc__store_write_state(tc_store *s, const tc_block_exec *x, uint64_t height)
+{
+    ws_ctx w = { s, height, NULL, 0, 0 };
+    return tc_overlay_foreach(x->ov, write_one, &w);
+}
