@@ -1,0 +1,154 @@
+/* COSE_Sign (RFC 9052 §4.1): several EdDSA signatures over one payload —
+ * the form of threshold (k-of-n) objects: governance actions, firmware
+ * releases. tc:device-shared (C99, no allocation, no I/O)
+ *
+ *   COSE_Sign = [protected, unprotected, payload: bstr / nil, signatures: [+ COSE_Signature]]
+ *   COSE_Signature = [protected, unprotected, signature: bstr]
+ * Each signature covers ["Signature", body_protected, sign_protected, aad, payload]. */
+#include <assert.h>
+#include <string.h>
+
+#include "tc/cose.h"
+#include "cose_internal.h"
+
+/* Adds context to err (may be NULL) and returns rc itself: tc_err_wrap
+ * returns 0 when err is NULL, which must never turn a failure into success. */
+static int wrap(tc_err *err, int rc, const char *what, size_t i)
+{
+    if (i == (size_t)-1) tc_err_wrap(err, "%s", what);
+    else tc_err_wrap(err, "%s %zu", what, i);
+    return rc;
+}
+
+int tc_cose_sign_parse(tc_cose_sign *msg, const uint8_t *in, size_t in_len, tc_err *err)
+{
+    assert(msg && (in || in_len == 0));
+    memset(msg, 0, sizeof *msg);
+    tc_cbor_limits lim;
+    tc__cose_limits(&lim);
+    tc_cbor_dec d;
+    int rc = tc_cbor_dec_init(&d, in, in_len, &lim);
+    if (rc) return tc_err_set(err, rc, "cose");
+    if ((rc = tc__cose_tag(&d, &msg->tagged, TC_COSE_TAG_SIGN, "COSE_Sign", err))) return rc;
+    uint64_t n;
+    if (tc_cbor_get_array(&d, &n) || n != 4)
+        return tc_err_set(err, TC_ERR_COSE_STRUCTURE, "COSE_Sign must be an array of 4");
+    if ((rc = tc__cose_prot_bstr(&d, &msg->protected_hdr, &msg->protected_len, err))) return rc;
+    const uint8_t *unprot;
+    size_t unprot_len;
+    if (tc_cbor_get_raw(&d, &unprot, &unprot_len))
+        return tc_err_set(err, TC_ERR_COSE_STRUCTURE, "COSE_Sign truncated");
+    if ((rc = tc__cose_payload(&d, &msg->payload, &msg->payload_len, err))) return rc;
+    tc__cose_hdr body;
+    if ((rc = tc__cose_headers(&body, msg->protected_hdr, msg->protected_len, unprot, unprot_len, 0,
+                               err)))
+        return wrap(err, rc, "COSE_Sign body", (size_t)-1);
+    if (tc_cbor_get_array(&d, &n) || n == 0)
+        return tc_err_set(err, TC_ERR_COSE_STRUCTURE, "signatures must be a non-empty array");
+    if (n > TC_COSE_SIGNERS_MAX)
+        return tc_err_set(err, TC_ERR_LIMIT, "COSE_Sign has %llu signatures, at most %d",
+                          (unsigned long long)n, TC_COSE_SIGNERS_MAX);
+    msg->nsigs = (size_t)n;
+    for (size_t i = 0; i < msg->nsigs; i++) {
+        tc_cose_signature *s = &msg->sigs[i];
+        uint64_t m;
+        if (tc_cbor_get_array(&d, &m) || m != 3)
+            return tc_err_set(err, TC_ERR_COSE_STRUCTURE, "COSE_Signature %zu must be an array of 3", i);
+        if ((rc = tc__cose_prot_bstr(&d, &s->protected_hdr, &s->protected_len, err)) ||
+            (rc = tc_cbor_get_raw(&d, &unprot, &unprot_len) ? tc_err_set(err, TC_ERR_COSE_STRUCTURE, "truncated") : 0) ||
+            (rc = tc__cose_sig(&d, &s->sig, err)))
+            return wrap(err, rc, "COSE_Signature", i);
+        tc__cose_hdr h;
+        if ((rc = tc__cose_headers(&h, s->protected_hdr, s->protected_len, unprot, unprot_len, 1, err)))
+            return wrap(err, rc, "COSE_Signature", i);
+        s->kid = h.kid;
+        s->kid_len = h.kid_len;
+    }
+    return 0;
+}
+
+int tc_cose_sign_create(uint8_t *out, size_t out_cap, size_t *out_len,
+                        uint8_t *scratch, size_t scratch_cap,
+                        const tc_cose_signer *signers, size_t nsigners,
+                        const uint8_t *aad, size_t aad_len,
+                        const uint8_t *payload, size_t payload_len, int tagged, tc_err *err)
+{
+    assert(out_len && signers && (payload || payload_len == 0) && (aad || aad_len == 0));
+    if (nsigners == 0 || nsigners > TC_COSE_SIGNERS_MAX)
+        return tc_err_set(err, TC_ERR_INVALID_ARG, "COSE_Sign needs 1-%d signers", TC_COSE_SIGNERS_MAX);
+    tc_cbor_enc e;
+    tc_cbor_enc_init(&e, out, out_cap);
+    if (tagged) tc_cbor_put_tag(&e, TC_COSE_TAG_SIGN);
+    tc_cbor_put_array(&e, 4);
+    tc_cbor_put_bytes(&e, NULL, 0); /* body protected: empty */
+    tc_cbor_put_map(&e, 0);
+    tc_cbor_put_bytes(&e, payload, payload_len);
+    tc_cbor_put_array(&e, nsigners);
+    for (size_t i = 0; i < nsigners; i++) {
+        const tc_cose_signer *s = &signers[i];
+        uint8_t default_kid[TC_KEYID_LEN], prot[TC_COSE_PROT_MAX], sig[TC_ED25519_SIG_LEN];
+        const uint8_t *kid = s->kid;
+        size_t kid_len = s->kid_len, prot_len, tbs_len;
+        assert(s->sec);
+        if (!kid) {
+            tc_keyid(default_kid, s->sec + TC_ED25519_SEED_LEN);
+            kid = default_kid;
+            kid_len = sizeof default_kid;
+        }
+        if (kid_len == 0 || kid_len > TC_COSE_KID_MAX)
+            return tc_err_set(err, TC_ERR_INVALID_ARG, "signer %zu: kid must be 1-%d bytes", i,
+                              TC_COSE_KID_MAX);
+        int rc = tc__cose_protected(prot, sizeof prot, &prot_len, kid, kid_len);
+        assert(rc == 0);
+        rc = tc_cose_tbs(scratch, scratch_cap, &tbs_len, NULL, 0, prot, prot_len, aad, aad_len,
+                         payload, payload_len);
+        if (rc) return tc_err_set(err, rc, "cose: scratch buffer for the Sig_structure");
+        tc_ed25519_sign(sig, scratch, tbs_len, s->sec);
+        tc_cbor_put_array(&e, 3);
+        tc_cbor_put_bytes(&e, prot, prot_len);
+        tc_cbor_put_map(&e, 0);
+        tc_cbor_put_bytes(&e, sig, sizeof sig);
+    }
+    int rc = tc_cbor_enc_finish(&e, out_len);
+    if (rc) return tc_err_set(err, rc, "cose: output buffer");
+    return 0;
+}
+
+int tc_cose_sign_verify(tc_cose_signers *out, tc_cose_sign *msg, uint8_t *scratch,
+                        size_t scratch_cap, const uint8_t *pubs, size_t npubs, size_t k,
+                        const uint8_t *aad, size_t aad_len, const uint8_t *in, size_t in_len,
+                        tc_err *err)
+{
+    assert(out && pubs && (aad || aad_len == 0));
+    assert(npubs >= 1 && npubs <= TC_COSE_SIGNERS_MAX && k >= 1 && k <= npubs);
+    memset(out, 0, sizeof *out);
+    tc_cose_sign local;
+    if (!msg) msg = &local;
+    int rc = tc_cose_sign_parse(msg, in, in_len, err);
+    if (rc) return rc;
+    uint8_t ids[TC_COSE_SIGNERS_MAX][TC_KEYID_LEN];
+    for (size_t j = 0; j < npubs; j++) tc_keyid(ids[j], pubs + j * TC_ED25519_PUB_LEN);
+    for (size_t i = 0; i < msg->nsigs; i++) {
+        const tc_cose_signature *s = &msg->sigs[i];
+        size_t j = npubs;
+        if (s->kid && s->kid_len == TC_KEYID_LEN)
+            for (j = 0; j < npubs; j++)
+                if (memcmp(ids[j], s->kid, TC_KEYID_LEN) == 0) break;
+        if (j == npubs) { out->unknown++; continue; }
+        size_t tbs_len;
+        rc = tc_cose_tbs(scratch, scratch_cap, &tbs_len, msg->protected_hdr, msg->protected_len,
+                         s->protected_hdr, s->protected_len, aad, aad_len, msg->payload,
+                         msg->payload_len);
+        if (rc) return tc_err_set(err, rc, "cose: scratch buffer for the Sig_structure");
+        if (tc_ed25519_verify(s->sig, scratch, tbs_len, pubs + j * TC_ED25519_PUB_LEN) != 0)
+            return tc_err_set(err, TC_ERR_BAD_SIGNATURE, "COSE_Signature %zu (allowed key %zu)", i, j);
+        if (!out->signed_by[j]) {
+            out->signed_by[j] = 1;
+            out->count++;
+        }
+    }
+    if (out->count < k)
+        return tc_err_set(err, TC_ERR_COSE_THRESHOLD, "%u of %zu required keys signed",
+                          (unsigned)out->count, k);
+    return 0;
+}
