@@ -1,0 +1,148 @@
+/* Transactions: the signed envelope, its payload, signer names and the
+ * builders the CLI and tests use (DESIGN.md, Ledger; docs/ledger.md).
+ *
+ * Envelope. Every transaction is a COSE signature object (RFC 9052, EdDSA
+ * -8) over the payload, a deterministic CBOR map with small-int keys:
+ *     {1: chain id (tstr), 2: type (uint), 3: signer (bstr), 4: nonce (uint),
+ *      5: body (map)}
+ * - single signer (a device): COSE_Sign1, tag 18, kid = tc_keyid of the key;
+ * - key set (governance, an organization's admin/release/config keys):
+ *   COSE_Sign, tag 98, one signature per key (kid in each signer's
+ *   unprotected header), k of n needed.
+ * The signer names who acts (and whose nonce advances):
+ *     device     0x01 || device id (16 bytes)            COSE_Sign1
+ *     governance 0x02                                    COSE_Sign
+ *     org keys   0x03 || org id (8 bytes BE) || role     COSE_Sign
+ * Nonces are per signer and strictly sequential: the first is 1, each next
+ * one is last + 1.
+ *
+ * Ownership: tc_tx points into the caller's buffer (borrowed for the life of
+ * the tc_tx). Node-side only (allocates through tc_malloc to verify). */
+#ifndef TC_TX_H
+#define TC_TX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tc/crypto.h"
+#include "tc/errors.h"
+
+/* Size limits (docs/ledger.md, "Limits"). */
+#define TC_TX_MAX          (64u * 1024u) /* whole signed transaction */
+#define TC_TX_BODY_MAX     (48u * 1024u) /* body map */
+#define TC_TX_STR_MAX      256u          /* any text field */
+#define TC_TX_NAME_MAX     64u           /* names, models, serials, group names */
+#define TC_TX_LIST_MAX     256u          /* entries in any list (devices in a batch, ...) */
+#define TC_TX_SIGS_MAX     16u           /* signatures on a COSE_Sign; also keys in a key set */
+#define TC_TX_SIGNER_MAX   16u + 1u
+
+/* Signer kinds (first byte of the signer). */
+#define TC_SIGNER_DEVICE 0x01
+#define TC_SIGNER_GOV    0x02
+#define TC_SIGNER_ORG    0x03
+#define TC_DEVICE_ID_LEN 16
+#define TC_SIGNER_DEVICE_LEN (1 + TC_DEVICE_ID_LEN)
+#define TC_SIGNER_GOV_LEN 1
+#define TC_SIGNER_ORG_LEN 10
+
+/* Organization key-set roles (last byte of an org signer). */
+#define TC_KEYS_ADMIN   1
+#define TC_KEYS_RELEASE 2 /* vendor firmware release keys */
+#define TC_KEYS_CONFIG  3 /* operator configuration keys */
+
+/* Organization roles (bitmask). */
+#define TC_ROLE_OPERATOR     1u /* owns devices, rolls out firmware, publishes config */
+#define TC_ROLE_MANUFACTURER 2u /* makes devices, publishes firmware (vendor) */
+#define TC_ROLE_VALIDATOR    4u /* runs validators */
+
+/* Transaction types: stable numbers (docs/ledger.md lists bodies). */
+enum tc_tx_type {
+    TC_TX_GOV_REGISTER_ORG = 1,
+    TC_TX_GOV_SET_VALIDATORS = 2,
+    TC_TX_GOV_SET_KEYS = 3,
+    TC_TX_ORG_SET_KEYS = 4,
+    TC_TX_DEV_MANUFACTURE = 10,
+    TC_TX_DEV_CLAIM = 11,
+    TC_TX_DEV_TRANSFER = 12,
+    TC_TX_DEV_AUTHORIZE_ROTATION = 13,
+    TC_TX_DEV_ROTATE = 14,
+    TC_TX_DEV_SET_ATTRS = 15,
+    TC_TX_DEV_SET_GROUPS = 16,
+    TC_TX_DEV_SUSPEND = 17,
+    TC_TX_DEV_RESUME = 18,
+    TC_TX_DEV_REVOKE = 19,
+    TC_TX_SVC_PUBLISH = 20,
+    TC_TX_SVC_WITHDRAW = 21,
+    TC_TX_COMM_SET_POLICY = 30,
+    TC_TX_COMM_DEL_POLICY = 31,
+    TC_TX_ANCHOR = 40,
+    TC_TX_CFG_PUBLISH = 50,
+    TC_TX_CFG_REPORT = 51,
+    TC_TX_FW_RELEASE = 60,
+    TC_TX_FW_REVOKE = 61,
+    TC_TX_FW_ROLLOUT = 62,
+    TC_TX_FW_ROLLOUT_CONTROL = 63,
+    TC_TX_FW_REPORT = 64
+};
+
+/* Name of a type ("dev.claim"), or NULL if unknown. */
+const char *tc_tx_type_name(uint32_t type);
+
+typedef struct tc_tx_sig {
+    const uint8_t *prot; /* signer protected header bstr contents (COSE_Sign); NULL for Sign1 */
+    size_t prot_len;
+    uint8_t kid[TC_KEYID_LEN];
+    const uint8_t *sig; /* TC_ED25519_SIG_LEN bytes */
+} tc_tx_sig;
+
+typedef struct tc_tx {
+    int multi;                     /* 0: COSE_Sign1, 1: COSE_Sign */
+    const uint8_t *prot;           /* body protected header contents */
+    size_t prot_len;
+    const uint8_t *payload;
+    size_t payload_len;
+    size_t nsig;
+    tc_tx_sig sigs[TC_TX_SIGS_MAX];
+    /* payload fields */
+    const uint8_t *chain_id;
+    size_t chain_id_len;
+    uint32_t type;
+    const uint8_t *signer;
+    size_t signer_len;
+    uint64_t nonce;
+    const uint8_t *body;           /* the body map, one CBOR item */
+    size_t body_len;
+} tc_tx;
+
+/* Decodes and checks the shape of a signed transaction (not the signatures,
+ * not the state): TC_ERR_LEDGER_OVERSIZE, TC_ERR_LEDGER_MALFORMED. */
+int tc_tx_decode(tc_tx *tx, tc_err *err, const uint8_t *buf, size_t len);
+
+/* Verifies signature i of tx against pub (the kid must be tc_keyid(pub)):
+ * 0 or TC_ERR_LEDGER_SIGNATURE (TC_ERR_NOMEM if the Sig_structure cannot be
+ * allocated). */
+int tc_tx_verify_sig(const tc_tx *tx, size_t i, const uint8_t pub[TC_ED25519_PUB_LEN]);
+
+/* SHA-256 of the payload: the transaction's identity for duplicate checks
+ * (signatures can be added or dropped without changing what was signed). */
+void tc_tx_payload_hash(uint8_t out[TC_SHA256_LEN], const tc_tx *tx);
+
+/* ---- signer names ---- */
+void tc_signer_device(uint8_t out[TC_SIGNER_DEVICE_LEN], const uint8_t dev_id[TC_DEVICE_ID_LEN]);
+void tc_signer_gov(uint8_t out[TC_SIGNER_GOV_LEN]);
+void tc_signer_org(uint8_t out[TC_SIGNER_ORG_LEN], uint64_t org, uint8_t role);
+
+/* ---- builders ---- */
+/* Encodes the payload map. body is one encoded CBOR map (copied verbatim).
+ * TC_ERR_BUFFER_TOO_SMALL with *len = size needed when cap is too small. */
+int tc_tx_payload_encode(uint8_t *out, size_t cap, size_t *len, const uint8_t *chain_id,
+                         size_t chain_id_len, uint32_t type, const uint8_t *signer,
+                         size_t signer_len, uint64_t nonce, const uint8_t *body, size_t body_len);
+/* COSE_Sign1 over payload with one key (sec: libsodium 64-byte secret key). */
+int tc_tx_sign1(uint8_t *out, size_t cap, size_t *len, const uint8_t *payload,
+                size_t payload_len, const uint8_t sec[TC_ED25519_SEC_LEN]);
+/* COSE_Sign over payload with n keys (1 <= n <= TC_TX_SIGS_MAX). */
+int tc_tx_sign_multi(uint8_t *out, size_t cap, size_t *len, const uint8_t *payload,
+                     size_t payload_len, const uint8_t (*secs)[TC_ED25519_SEC_LEN], size_t n);
+
+#endif
