@@ -54,13 +54,14 @@ int tc_cose_sign_parse(tc_cose_sign *msg, const uint8_t *in, size_t in_len, tc_e
         uint64_t m;
         if (tc_cbor_get_array(&d, &m) || m != 3)
             return tc_err_set(err, TC_ERR_COSE_STRUCTURE, "COSE_Signature %zu must be an array of 3", i);
-        if ((rc = tc__cose_prot_bstr(&d, &s->protected_hdr, &s->protected_len, err)) ||
-            (rc = tc_cbor_get_raw(&d, &unprot, &unprot_len) ? tc_err_set(err, TC_ERR_COSE_STRUCTURE, "truncated") : 0) ||
-            (rc = tc__cose_sig(&d, &s->sig, err)))
+        if ((rc = tc__cose_prot_bstr(&d, &s->protected_hdr, &s->protected_len, err)))
             return wrap(err, rc, "COSE_Signature", i);
+        if (tc_cbor_get_raw(&d, &unprot, &unprot_len))
+            return wrap(err, tc_err_set(err, TC_ERR_COSE_STRUCTURE, "truncated"), "COSE_Signature", i);
         tc__cose_hdr h;
         if ((rc = tc__cose_headers(&h, s->protected_hdr, s->protected_len, unprot, unprot_len, 1, err)))
             return wrap(err, rc, "COSE_Signature", i);
+        if ((rc = tc__cose_sig(&d, &s->sig, err))) return wrap(err, rc, "COSE_Signature", i);
         s->kid = h.kid;
         s->kid_len = h.kid_len;
     }

@@ -100,10 +100,11 @@ int tc_cose_sign1_parse(tc_cose_sign1 *msg, const uint8_t *in, size_t in_len, tc
     if (tc_cbor_get_raw(&d, &unprot, &unprot_len))
         return tc_err_set(err, TC_ERR_COSE_STRUCTURE, "COSE_Sign1 truncated");
     if ((rc = tc__cose_payload(&d, &msg->payload, &msg->payload_len, err))) return rc;
-    if ((rc = tc__cose_sig(&d, &msg->sig, err))) return rc;
+    /* Headers first: the alg decides what a valid signature looks like. */
     tc__cose_hdr h;
     if ((rc = tc__cose_headers(&h, msg->protected_hdr, msg->protected_len, unprot, unprot_len, 1, err)))
         return rc;
+    if ((rc = tc__cose_sig(&d, &msg->sig, err))) return rc;
     msg->kid = h.kid;
     msg->kid_len = h.kid_len;
     return 0;
