@@ -2,6 +2,7 @@
  * X-macro table (no include guard). Add a row next to its group and write
  * the function in its own file under cli/. Keep each group together. */
 TC_CMD("selftest", cmd_selftest, "check that crypto and encoding work on this machine")
+TC_CMD("debug error", cmd_debug_error, "explain an error code, or list them all")
 TC_CMD("debug cbor", cmd_debug_cbor, "print binary CBOR as diagnostic notation; exit 1 if not deterministic CBOR")
 TC_CMD("debug cbor-reencode", cmd_debug_cbor_reencode, "decode CBOR with the getters and re-encode it (identical bytes if valid)")
 TC_CMD("debug cbor-gen", cmd_debug_cbor_gen, "write random deterministic CBOR items from a seed")

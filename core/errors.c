@@ -5,6 +5,21 @@
 #include <stdint.h>
 #include <string.h>
 
+/* TC_ERRORS_MINIMAL (a device build option, used by `make device-size`)
+ * drops the message and name tables — about 11 KB of flash — leaving the
+ * numeric codes, which a device reports and a node or operator can look up
+ * with `thingchain debug error CODE`. */
+#ifdef TC_ERRORS_MINIMAL
+const char *tc_strerror(int code)
+{
+    return code == TC_OK ? "success" : "error (see code)";
+}
+
+const char *tc_errname(int code)
+{
+    return code == TC_OK ? "OK" : "UNKNOWN";
+}
+#else
 const char *tc_strerror(int code)
 {
     switch (code) {
@@ -26,6 +41,7 @@ const char *tc_errname(int code)
     default: return "UNKNOWN";
     }
 }
+#endif
 
 typedef struct {
     char *out;
