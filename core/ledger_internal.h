@@ -91,6 +91,8 @@ int tc__fields_decode(tc_err *err, const uint8_t *buf, size_t len, const tc__fde
 int tc__dec_raw(tc_err *err, tc_cbor_dec *d, const uint8_t *p, size_t n);
 /* Checks a raw array of texts: each 1..TC_TX_NAME_MAX bytes, no duplicates. */
 int tc__check_names(tc_err *err, const uint8_t *p, size_t n, const char *what);
+/* Same with another length limit per entry. */
+int tc__check_texts(tc_err *err, const uint8_t *p, size_t n, const char *what, size_t max_len);
 /* Checks a raw map text -> text (key <= TC_TX_NAME_MAX, value <= TC_TX_STR_MAX). */
 int tc__check_attrs(tc_err *err, const uint8_t *p, size_t n, const char *what);
 /* Is name (text) in a raw array of texts? */

@@ -106,6 +106,11 @@ int tc__fields_decode(tc_err *err, const uint8_t *buf, size_t len, const tc__fde
 
 int tc__check_names(tc_err *err, const uint8_t *p, size_t n, const char *what)
 {
+    return tc__check_texts(err, p, n, what, TC_TX_NAME_MAX);
+}
+
+int tc__check_texts(tc_err *err, const uint8_t *p, size_t n, const char *what, size_t max_len)
+{
     tc_cbor_dec d;
     uint64_t cnt;
     const char *names[TC_TX_LIST_MAX];
@@ -118,9 +123,9 @@ int tc__check_names(tc_err *err, const uint8_t *p, size_t n, const char *what)
         if (tc_cbor_get_text(&d, &names[i], &lens[i]) || lens[i] == 0)
             return tc_err_set(err, TC_ERR_LEDGER_MALFORMED, "%s entry %llu must be non-empty text", what,
                               (unsigned long long)i);
-        if (lens[i] > TC_TX_NAME_MAX)
-            return tc_err_set(err, TC_ERR_LEDGER_OVERSIZE, "%s entry %llu is longer than %u bytes",
-                              what, (unsigned long long)i, TC_TX_NAME_MAX);
+        if (lens[i] > max_len)
+            return tc_err_set(err, TC_ERR_LEDGER_OVERSIZE, "%s entry %llu is longer than %zu bytes",
+                              what, (unsigned long long)i, max_len);
         for (uint64_t j = 0; j < i; j++)
             if (lens[j] == lens[i] && memcmp(names[j], names[i], lens[i]) == 0)
                 return tc_err_set(err, TC_ERR_LEDGER_MALFORMED, "%s lists a name twice", what);
