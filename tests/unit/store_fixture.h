@@ -16,7 +16,7 @@
 #include "tc/cbor.h"
 #include "tc/store.h"
 
-static int fx_apply(tc_state *st, tc_err *err, const uint8_t *tx, size_t len,
+static inline int fx_apply(tc_state *st, tc_err *err, const uint8_t *tx, size_t len,
                     const tc_block_ctx *ctx, int sig_checked)
 {
     (void)ctx;
@@ -39,13 +39,13 @@ static int fx_apply(tc_state *st, tc_err *err, const uint8_t *tx, size_t len,
 }
 
 /* Genesis: one record 'M' -> the document bytes. */
-static int fx_genesis(tc_state *st, tc_err *err, const uint8_t *doc, size_t len)
+static inline int fx_genesis(tc_state *st, tc_err *err, const uint8_t *doc, size_t len)
 {
     (void)err;
     return tc_state_put(st, (const uint8_t *)"M", 1, doc, len);
 }
 
-static void fx_dev_id(uint8_t id[16], uint32_t n)
+static inline void fx_dev_id(uint8_t id[16], uint32_t n)
 {
     memset(id, 0, 16);
     id[12] = (uint8_t)(n >> 24);
@@ -55,7 +55,7 @@ static void fx_dev_id(uint8_t id[16], uint32_t n)
 }
 
 /* A device record as core/records_device.c writes it (keys 1..12, no claim). */
-static size_t fx_dev_record(uint8_t *out, size_t cap, uint32_t n, uint64_t owner, const char *model,
+static inline size_t fx_dev_record(uint8_t *out, size_t cap, uint32_t n, uint64_t owner, const char *model,
                             const char *color, uint64_t height)
 {
     tc_cbor_enc e;
@@ -83,7 +83,7 @@ static size_t fx_dev_record(uint8_t *out, size_t cap, uint32_t n, uint64_t owner
 }
 
 /* A device-write transaction into out; returns its length. */
-static size_t fx_dev_tx(uint8_t *out, size_t cap, uint32_t n, uint64_t owner, const char *model,
+static inline size_t fx_dev_tx(uint8_t *out, size_t cap, uint32_t n, uint64_t owner, const char *model,
                         const char *color, uint64_t height)
 {
     out[0] = 'D';
@@ -94,7 +94,7 @@ static size_t fx_dev_tx(uint8_t *out, size_t cap, uint32_t n, uint64_t owner, co
 
 /* Proposes txs on s as the next block, encodes it into *out (tc_malloc'd)
  * and, if commit, commits it. */
-static int fx_make_block(tc_store *s, uint8_t **out, size_t *out_len, const tc_span *txs,
+static inline int fx_make_block(tc_store *s, uint8_t **out, size_t *out_len, const tc_span *txs,
                          size_t ntx, int commit)
 {
     tc_header h;
@@ -121,7 +121,7 @@ static int fx_make_block(tc_store *s, uint8_t **out, size_t *out_len, const tc_s
     return rc;
 }
 
-static int fx_open_genesis(tc_store **s, const char *path)
+static inline int fx_open_genesis(tc_store **s, const char *path)
 {
     tc_err err;
     int rc = tc_store_open(s, &err, path, fx_apply);
@@ -133,14 +133,14 @@ static int fx_open_genesis(tc_store **s, const char *path)
     return rc;
 }
 
-static void fx_tmpdir(char *dir, size_t cap, const char *tag)
+static inline void fx_tmpdir(char *dir, size_t cap, const char *tag)
 {
     const char *t = getenv("TMPDIR");
     snprintf(dir, cap, "%s/tc_%s_XXXXXX", t ? t : "/tmp", tag);
     if (!mkdtemp(dir)) { perror("mkdtemp"); exit(2); }
 }
 
-static void fx_rm(const char *dir)
+static inline void fx_rm(const char *dir)
 {
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

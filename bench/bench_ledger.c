@@ -1,0 +1,185 @@
+/* Ledger benchmarks (issue 4 item 7): block application in tx/s for blocks
+ * of 1,000 and 10,000 transactions including the SQLite commit (one core,
+ * signatures already checked: the fixture rule set of the store tests does
+ * a device-record write per transaction), disk bytes per device record,
+ * and list-query latency (p50/p99) over many devices. Printed beside
+ * references measured in the same run: raw SQLite inserts/s (one
+ * transaction, WAL, synchronous=FULL) and raw SHA-256/s of a 300-byte
+ * record. No pass/fail: figures only.
+ *   TC_BENCH_DEVICES  devices for the query benchmark (default 200000) */
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "../tests/unit/store_fixture.h"
+#include "tc/query.h"
+#include "tc/smt.h"
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static double ref_sqlite(const char *dir)
+{
+    char p[500];
+    snprintf(p, sizeof p, "%s/ref.db", dir);
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    sqlite3_open(p, &db);
+    sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+                 "CREATE TABLE t(k BLOB PRIMARY KEY, v BLOB) WITHOUT ROWID", NULL, NULL, NULL);
+    sqlite3_prepare_v2(db, "INSERT INTO t VALUES (?1, ?2)", -1, &st, NULL);
+    uint8_t k[32], v[300];
+    memset(v, 7, sizeof v);
+    int n = 100000;
+    double t0 = now_s();
+    sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+    for (int i = 0; i < n; i++) {
+        tc_sha256(k, &i, sizeof i);
+        sqlite3_bind_blob(st, 1, k, 32, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 2, v, sizeof v, SQLITE_STATIC);
+        sqlite3_step(st);
+        sqlite3_reset(st);
+    }
+    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    double dt = now_s() - t0;
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n / dt;
+}
+
+static double ref_sha(void)
+{
+    uint8_t buf[300], out[32];
+    memset(buf, 1, sizeof buf);
+    int n = 1000000;
+    double t0 = now_s();
+    for (int i = 0; i < n; i++) { buf[0] = (uint8_t)i; tc_sha256(out, buf, sizeof buf); }
+    return n / (now_s() - t0);
+}
+
+static const char *colors[] = { "red", "green", "blue", "white", "black" };
+
+/* Commits `blocks` blocks of `per` new devices; returns tx/s. */
+static double fill(tc_store *s, uint32_t *next_dev, int blocks, int per)
+{
+    uint8_t (*txb)[400] = tc_malloc((size_t)per * sizeof *txb);
+    tc_span *txs = tc_malloc((size_t)per * sizeof *txs);
+    double total = 0;
+    for (int b = 0; b < blocks; b++) {
+        for (int i = 0; i < per; i++) {
+            uint32_t d = (*next_dev)++;
+            char color[16];
+            snprintf(color, sizeof color, "%s-%u", colors[d % 5], d % 1000);
+            size_t n = fx_dev_tx(txb[i], sizeof txb[i], d, 1 + d % 100, d % 2 ? "sensor-a" : "sensor-b",
+                                 color, tc_store_height(s) + 1);
+            txs[i] = (tc_span){ txb[i], n };
+        }
+        /* the proposer's dry run is not counted: a receiving node commits once */
+        tc_header h;
+        tc_err err;
+        memset(&h, 0, sizeof h);
+        memcpy(h.chain_id, "fixture", 7);
+        h.chain_id_len = 7;
+        h.height = tc_store_height(s) + 1;
+        h.time_ms = 1000000 + h.height * 1000;
+        tc_store_last_id(s, h.prev_hash);
+        if (tc_store_propose(s, &err, &h, txs, (size_t)per, 1)) { fprintf(stderr, "%s\n", err.msg); exit(1); }
+        size_t len;
+        tc_span none = { NULL, 0 };
+        tc_block_encode(NULL, 0, &len, &h, txs, (size_t)per, none, NULL, 0);
+        uint8_t *raw = tc_malloc(len);
+        tc_block_encode(raw, len, &len, &h, txs, (size_t)per, none, NULL, 0);
+        double t0 = now_s();
+        if (tc_store_commit_block(s, &err, raw, len, 1)) { fprintf(stderr, "%s\n", err.msg); exit(1); }
+        total += now_s() - t0;
+        tc_free(raw);
+    }
+    tc_free(txb);
+    tc_free(txs);
+    return (double)blocks * per / total;
+}
+
+static int cmp_d(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static long long file_size(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 ? (long long)st.st_size : 0;
+}
+
+int main(void)
+{
+    tc_crypto_init();
+    char dir[400], path[450], wal[460];
+    fx_tmpdir(dir, sizeof dir, "bench");
+    double sq = ref_sqlite(dir), sha = ref_sha();
+    printf("reference: raw SQLite inserts (one txn, WAL, FULL): %.0f rows/s\n", sq);
+    printf("reference: SHA-256 of 300 bytes: %.0f /s\n", sha);
+
+    snprintf(path, sizeof path, "%s/ledger.db", dir);
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    tc_store *s;
+    if (fx_open_genesis(&s, path)) return 1;
+    uint32_t dev = 0;
+    double r1 = fill(s, &dev, 5, 1000);
+    printf("apply+commit, blocks of 1000 tx:  %.0f tx/s  (%.3f x raw SQLite inserts; target 20000)\n", r1, r1 / sq);
+    double r2 = fill(s, &dev, 2, 10000);
+    printf("apply+commit, blocks of 10000 tx: %.0f tx/s  (%.3f x raw SQLite inserts; target 20000)\n", r2, r2 / sq);
+
+    const char *env = getenv("TC_BENCH_DEVICES");
+    long want = env ? atol(env) : 200000;
+    double t0 = now_s();
+    while ((long)dev < want) fill(s, &dev, 1, 10000);
+    double build = now_s() - t0;
+    tc_store_close(s);
+    /* checkpoint the WAL into the file, then measure */
+    sqlite3 *db;
+    sqlite3_open(path, &db);
+    sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+    sqlite3_close(db);
+    long long bytes = file_size(path) + file_size(wal);
+    printf("devices: %u (built in %.1f s); disk: %lld bytes = %.0f bytes per device record"
+           " (record value ~%d bytes)\n", dev, build, bytes, (double)bytes / dev, 190);
+
+    if (fx_open_genesis(&s, path)) return 1;
+    uint64_t h = tc_store_height(s);
+    enum { Q = 2000 };
+    static double lat[Q], latp[Q];
+    static tc_query_page pg;
+    size_t hits = 0;
+    for (int i = 0; i < Q; i++) {
+        char val[16];
+        uint8_t ik[TC_QUERY_IKEY_MAX];
+        size_t ikn;
+        unsigned v = (unsigned)(i * 7919) % 1000;
+        snprintf(val, sizeof val, "%s-%u", colors[v % 5], v);
+        tc_query_attr_ikey(ik, &ikn, "color", 5, val, strlen(val));
+        double q0 = now_s();
+        tc_query_list(s, &pg, h, TC_IDX_DEV_ATTR, ik, ikn, NULL, 0, 20);
+        lat[i] = (now_s() - q0) * 1e3;
+        hits += pg.n;
+        /* the first result with its state proof */
+        uint8_t rec[700], proof[TC_SMT_PROOF_MAX];
+        size_t rl, pl;
+        q0 = now_s();
+        if (pg.n) tc_query_record(s, rec, sizeof rec, &rl, proof, sizeof proof, &pl, h, pg.key[0], pg.key_len[0]);
+        latp[i] = (now_s() - q0) * 1e3;
+    }
+    qsort(lat, Q, sizeof lat[0], cmp_d);
+    qsort(latp, Q, sizeof latp[0], cmp_d);
+    printf("attribute query (page of 20) at %u devices: p50 %.3f ms  p99 %.3f ms  (target p99 <= 5 ms; %zu hits)\n",
+           dev, lat[Q / 2], lat[Q * 99 / 100], hits);
+    printf("record + state proof: p50 %.3f ms  p99 %.3f ms  (%.1f x one SHA-256)\n", latp[Q / 2],
+           latp[Q * 99 / 100], latp[Q / 2] * 1e-3 * sha);
+    tc_store_close(s);
+    fx_rm(dir);
+    return 0;
+}
