@@ -12,6 +12,13 @@
 void tc_hist_leaf_hash(uint8_t out[TC_HIST_HASH_LEN], const uint8_t *data, size_t len)
 {
     static const uint8_t leaf_prefix = 0x00;
+    if (len <= 119) { /* one-shot on the stack: cheaper than the streaming API */
+        uint8_t buf[120];
+        buf[0] = leaf_prefix;
+        if (len) memcpy(buf + 1, data, len);
+        tc_sha256(out, buf, len + 1);
+        return;
+    }
     tc_sha256_ctx c;
     tc_sha256_init(&c);
     tc_sha256_update(&c, &leaf_prefix, 1);
