@@ -131,7 +131,7 @@ int cmd_debug_merkle_root(int argc, char **argv)
         return CLI_OK;
     }
     static const struct option opts[] = {{0, 0, 0, 0}};
-    const char *path;
+    const char *path = "-";
     int rc = parse(argc, argv, opts, NULL, 0, usage);
     if (rc || (rc = input_arg(&path, argc, argv, usage)) != 0) return rc;
     tc_hist *h;
@@ -161,7 +161,7 @@ static int prove(int argc, char **argv, int consistency)
     }
     static const struct option opts[] = {{"index", required_argument, 0, 0},
                                          {"old", required_argument, 0, 1}, {0, 0, 0, 0}};
-    const char *vals[2] = {NULL, NULL}, *path;
+    const char *vals[2] = {NULL, NULL}, *path = "-";
     int rc = parse(argc, argv, opts, vals, 2, usage);
     if (rc || (rc = input_arg(&path, argc, argv, usage)) != 0) return rc;
     const char *opt = consistency ? "--old" : "--index";
@@ -248,7 +248,7 @@ int cmd_debug_merkle_verify_inclusion(int argc, char **argv)
     static const struct option opts[] = {{"index", required_argument, 0, 0}, {"size", required_argument, 0, 1},
                                          {"root", required_argument, 0, 2}, {"leaf", required_argument, 0, 3},
                                          {"leaf-hash", required_argument, 0, 4}, {0, 0, 0, 0}};
-    const char *v[5] = {0}, *path;
+    const char *v[5] = {0}, *path = "-";
     int rc = parse(argc, argv, opts, v, 5, usage);
     if (rc || (rc = input_arg(&path, argc, argv, usage)) != 0) return rc;
     if (!v[0] || !v[1] || !v[2]) return cli_usage(usage, "--index, --size and --root are required");
@@ -290,7 +290,7 @@ int cmd_debug_merkle_verify_consistency(int argc, char **argv)
     static const struct option opts[] = {{"old", required_argument, 0, 0}, {"new", required_argument, 0, 1},
                                          {"old-root", required_argument, 0, 2},
                                          {"new-root", required_argument, 0, 3}, {0, 0, 0, 0}};
-    const char *v[4] = {0}, *path;
+    const char *v[4] = {0}, *path = "-";
     int rc = parse(argc, argv, opts, v, 4, usage);
     if (rc || (rc = input_arg(&path, argc, argv, usage)) != 0) return rc;
     if (!v[0] || !v[1] || !v[2] || !v[3])
