@@ -241,6 +241,70 @@ static void test_alloc_failures(void)
     tc_kv_close(kv);
 }
 
+/* A kv that counts reads, wrapped around a mem kv. */
+typedef struct counting_kv {
+    tc_kv base;
+    tc_kv *inner;
+    size_t gets;
+} counting_kv;
+static int c_get(tc_kv *kv, uint8_t *val, size_t cap, size_t *val_len, const uint8_t *key, size_t key_len)
+{
+    counting_kv *c = (counting_kv *)kv;
+    c->gets++;
+    return tc_kv_get(c->inner, val, cap, val_len, key, key_len);
+}
+static int c_put(tc_kv *kv, const uint8_t *key, size_t key_len, const uint8_t *val, size_t val_len)
+{ return tc_kv_put(((counting_kv *)kv)->inner, key, key_len, val, val_len); }
+static int c_del(tc_kv *kv, const uint8_t *key, size_t key_len)
+{ return tc_kv_del(((counting_kv *)kv)->inner, key, key_len); }
+static int c_scan(tc_kv *kv, const uint8_t *a, size_t al, const uint8_t *b, size_t bl, tc_kv_scan_fn fn, void *ctx)
+{ return tc_kv_scan(((counting_kv *)kv)->inner, a, al, b, bl, fn, ctx); }
+static int c_begin(tc_kv *kv) { return tc_kv_begin(((counting_kv *)kv)->inner); }
+static int c_commit(tc_kv *kv) { return tc_kv_commit(((counting_kv *)kv)->inner); }
+static int c_rollback(tc_kv *kv) { return tc_kv_rollback(((counting_kv *)kv)->inner); }
+static void c_close(tc_kv *kv) { tc_kv_close(((counting_kv *)kv)->inner); }
+static const tc_kv_vtbl counting_vtbl = {c_get, c_put, c_del, c_scan, c_begin, c_commit, c_rollback, c_close};
+
+static size_t popcount(uint64_t v)
+{
+    size_t n = 0;
+    for (; v; v &= v - 1) n++;
+    return n;
+}
+
+/* The O(log n) contract: reads per proof <= ceil(log2 n) + 1 + popcount(n),
+ * per past root <= popcount(m), per reopen = popcount(size) + 1. */
+static void test_read_counts(void)
+{
+    counting_kv c = {{&counting_vtbl}, NULL, 0};
+    tc_hist *h;
+    uint8_t proof[TC_HIST_MAX_PROOF * H], r[H];
+    CHECK_OK(tc_kv_mem_open(&c.inner));
+    CHECK_OK(tc_hist_open(&h, &c.base, PFX, 1));
+    const size_t n = 100003; /* 17 bits, popcount 8 */
+    CHECK_OK(append_range(h, 0, n));
+    CHECK_OK(tc_hist_flush(h));
+    size_t lg = 0;
+    while (((size_t)1 << lg) < n) lg++;
+    for (size_t i = 0; i < n; i += 997) {
+        size_t cnt, before = c.gets;
+        CHECK_OK(tc_hist_prove_inclusion(h, proof, TC_HIST_MAX_PROOF, &cnt, i, n));
+        CHECK(c.gets - before <= lg + popcount(n));
+        before = c.gets;
+        CHECK_OK(tc_hist_prove_consistency(h, proof, TC_HIST_MAX_PROOF, &cnt, i, n));
+        CHECK(c.gets - before <= lg + 1 + popcount(n));
+        before = c.gets;
+        CHECK_OK(tc_hist_root_at(h, r, i));
+        CHECK(c.gets - before <= popcount(i));
+    }
+    tc_hist_close(h);
+    size_t before = c.gets;
+    CHECK_OK(tc_hist_open(&h, &c.base, PFX, 1));
+    CHECK_EQ(c.gets - before, popcount(n) + 1);
+    tc_hist_close(h);
+    tc_kv_close(c.inner);
+}
+
 static void remove_db(const char *path)
 {
     char side[300];
@@ -307,5 +371,6 @@ int main(void)
     RUN(test_memory_only);
     RUN(test_alloc_failures);
     RUN(test_sqlite_reopen);
+    RUN(test_read_counts);
     return test_summary();
 }
