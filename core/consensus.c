@@ -71,6 +71,9 @@ void tc_cons_free(tc_cons *c)
     tc__cons_value_clear(&c->rec_locked);
     tc__cons_value_clear(&c->rec_valid);
     tc_free(c->rec_pol);
+    tc_free(c->rec_own);
+    for (int k = 0; k < 3; k++)
+        tc_free(c->own[k]);
     for (size_t i = 0; i < c->npending; i++)
         tc_free(c->pending[i].msg);
     tc_wipe(c->sec, sizeof c->sec);
@@ -175,6 +178,24 @@ static void emit_persist(tc_cons *c)
     r.valid_value = c->valid.round >= 0 ? c->valid.bytes : NULL;
     r.valid_len = c->valid.len;
     r.pol = tc__cons_pol(c, &r.pol_len);
+    tc_cbor_enc oe;
+    size_t olen = 0, cnt = 0;
+    for (int k = 0; k < 3; k++)
+        cnt += c->own[k] != NULL;
+    for (int pass = 0; pass < 2; pass++) {
+        uint8_t *ob = pass ? tc__cons_arena(c, olen) : NULL;
+        if (pass && !ob)
+            return;
+        tc_cbor_enc_init(&oe, ob, pass ? olen : 0);
+        tc_cbor_put_array(&oe, cnt);
+        for (int k = 0; k < 3; k++)
+            if (c->own[k])
+                tc_cbor_put_bytes(&oe, c->own[k], c->own_len[k]);
+        if (tc_cbor_enc_finish(&oe, &olen) != 0)
+            return;
+        r.own = ob;
+        r.own_len = olen;
+    }
     size_t n;
     if (tc_cons_record_encode(NULL, 0, &n, &r) != 0)
         return;
@@ -220,6 +241,16 @@ void tc__cons_sign_send(tc_cons *c, tc_cons_msg *m)
         return;
     }
     tc_cons_msg_encode(buf, n, &n, m);
+    uint8_t *own = tc_malloc(n);
+    if (!own) {
+        tc_free(buf);
+        c->err = TC_ERR_NOMEM;
+        return;
+    }
+    memcpy(own, buf, n);
+    tc_free(c->own[m->kind]);
+    c->own[m->kind] = own;
+    c->own_len[m->kind] = n;
     c->ls_height = m->height;
     c->ls_round = m->round;
     c->ls_step = step;
@@ -281,6 +312,30 @@ int tc_cons_restore(tc_cons *c, const uint8_t *rec, size_t len)
         return TC_ERR_NOMEM;
     memcpy(c->rec_pol, r.pol, r.pol_len);
     c->rec_pol_len = r.pol_len;
+    tc_free(c->rec_own);
+    c->rec_own = tc_malloc(r.own_len);
+    if (!c->rec_own)
+        return TC_ERR_NOMEM;
+    memcpy(c->rec_own, r.own, r.own_len);
+    c->rec_own_len = r.own_len;
+    /* Keep them as this engine's last messages, so the next record has them. */
+    tc_cbor_dec od;
+    uint64_t ocnt;
+    const uint8_t *op;
+    size_t on;
+    if (tc_cbor_dec_init(&od, r.own, r.own_len, NULL) == 0 && tc_cbor_get_array(&od, &ocnt) == 0)
+        for (uint64_t i = 0; i < ocnt && tc_cbor_get_bytes(&od, &op, &on) == 0; i++) {
+            tc_cons_msg m;
+            if (tc_cons_msg_decode(&m, op, on) != 0)
+                continue;
+            uint8_t *cp = tc_malloc(on);
+            if (!cp)
+                return TC_ERR_NOMEM;
+            memcpy(cp, op, on);
+            tc_free(c->own[m.kind]);
+            c->own[m.kind] = cp;
+            c->own_len[m.kind] = on;
+        }
     uint8_t id[TC_BLOCK_ID_LEN];
     tc__cons_value_clear(&c->rec_locked);
     tc__cons_value_clear(&c->rec_valid);
@@ -328,6 +383,11 @@ int tc_cons_start_height(tc_cons *c, uint64_t height, const tc_valset *vs, uint6
         const uint8_t *p;
         size_t n;
         if (c->rec_pol && tc_cbor_dec_init(&d, c->rec_pol, c->rec_pol_len, NULL) == 0 &&
+            tc_cbor_get_array(&d, &cnt) == 0)
+            for (uint64_t i = 0; i < cnt && tc_cbor_get_bytes(&d, &p, &n) == 0; i++)
+                tc__cons_receive(c, p, n, 0);
+        /* Own messages of this height: held again, so gossip re-sends them. */
+        if (c->rec_own && tc_cbor_dec_init(&d, c->rec_own, c->rec_own_len, NULL) == 0 &&
             tc_cbor_get_array(&d, &cnt) == 0)
             for (uint64_t i = 0; i < cnt && tc_cbor_get_bytes(&d, &p, &n) == 0; i++)
                 tc__cons_receive(c, p, n, 0);

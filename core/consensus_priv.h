@@ -81,6 +81,10 @@ struct tc_cons {
     cons_value rec_locked, rec_valid;
     uint8_t *rec_pol; /* owned raw CBOR array of prevotes */
     size_t rec_pol_len;
+    uint8_t *rec_own; /* owned raw CBOR array of own messages */
+    size_t rec_own_len;
+    uint8_t *own[3]; /* last signed message per kind, owned wire bytes */
+    size_t own_len[3];
     cons_round *rounds[TC_CONS_MAX_ROUND_RECS];
     cons_valid vcache[CONS_VCACHE];
     size_t nvcache;

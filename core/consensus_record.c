@@ -1,7 +1,8 @@
 /* The persisted signing record (restart safety, DESIGN.md Consensus):
  *   [1, height, round, step, block_id / null,
  *    locked_round, locked_value / null, valid_round, valid_value / null,
- *    [prevote, ...]]   (the valid value's proof of lock, wire messages)
+ *    [prevote, ...],   (the valid value's proof of lock, wire messages)
+ *    [msg, ...]]       (own last signed proposal, prevote, precommit)
  * The engine emits it in a PERSIST action before a signed message leaves. */
 #include <assert.h>
 #include <string.h>
@@ -21,7 +22,7 @@ int tc_cons_record_encode(uint8_t *out, size_t cap, size_t *len, const tc_cons_r
 {
     tc_cbor_enc e;
     tc_cbor_enc_init(&e, out, cap);
-    tc_cbor_put_array(&e, 10);
+    tc_cbor_put_array(&e, 11);
     tc_cbor_put_uint(&e, 1);
     tc_cbor_put_uint(&e, r->height);
     tc_cbor_put_uint(&e, r->round);
@@ -33,6 +34,10 @@ int tc_cons_record_encode(uint8_t *out, size_t cap, size_t *len, const tc_cons_r
     put_opt(&e, r->valid_value, r->valid_len);
     if (r->pol)
         tc_cbor_put_raw(&e, r->pol, r->pol_len);
+    else
+        tc_cbor_put_array(&e, 0);
+    if (r->own)
+        tc_cbor_put_raw(&e, r->own, r->own_len);
     else
         tc_cbor_put_array(&e, 0);
     return tc_cbor_enc_finish(&e, len);
@@ -72,14 +77,15 @@ int tc_cons_record_decode(tc_cons_record *r, const uint8_t *in, size_t len)
     size_t idlen;
     int rc;
     memset(r, 0, sizeof *r);
-    if ((rc = tc_cbor_dec_init(&d, in, len, NULL)) || (rc = tc_cbor_expect_array(&d, 10)) ||
+    if ((rc = tc_cbor_dec_init(&d, in, len, NULL)) || (rc = tc_cbor_expect_array(&d, 11)) ||
         (rc = tc_cbor_get_uint(&d, &ver)) || (rc = tc_cbor_get_uint(&d, &r->height)) ||
         (rc = tc_cbor_get_uint(&d, &round)) || (rc = tc_cbor_get_uint(&d, &step)) ||
         (rc = get_opt(&d, &id, &idlen)) || (rc = get_i32(&d, &r->locked_round)) ||
         (rc = get_opt(&d, &r->locked_value, &r->locked_len)) ||
         (rc = get_i32(&d, &r->valid_round)) ||
         (rc = get_opt(&d, &r->valid_value, &r->valid_len)) ||
-        (rc = tc_cbor_get_raw(&d, &r->pol, &r->pol_len)) || (rc = tc_cbor_dec_done(&d)))
+        (rc = tc_cbor_get_raw(&d, &r->pol, &r->pol_len)) ||
+        (rc = tc_cbor_get_raw(&d, &r->own, &r->own_len)) || (rc = tc_cbor_dec_done(&d)))
         return rc == TC_ERR_CONS_RECORD ? rc : TC_ERR_CONS_RECORD;
     if (ver != 1 || round > 0x7fffffffu || step > TC_STEP_PRECOMMIT ||
         (id && idlen != TC_BLOCK_ID_LEN) || (r->locked_round >= 0) != (r->locked_value != NULL) ||
