@@ -2,6 +2,10 @@
  * X-macro table (no include guard). Add a row next to its group and write
  * the function in its own file under cli/. Keep each group together. */
 TC_CMD("selftest", cmd_selftest, "check that crypto and encoding work on this machine")
+TC_CMD("keys gen", cmd_keys_gen, "create an Ed25519 key file (seed as 64 hex digits, mode 0600)")
+TC_CMD("keys show", cmd_keys_show, "print the public key and key id of a key file")
+TC_CMD("net init", cmd_net_init, "write genesis, keys and node configs for a local or multi-machine network")
+TC_CMD("net genesis", cmd_net_genesis, "validate a genesis document as a node does; print chain id and genesis hash")
 TC_CMD("debug error", cmd_debug_error, "explain an error code, or list them all")
 TC_CMD("debug cbor", cmd_debug_cbor, "print binary CBOR as diagnostic notation; exit 1 if not deterministic CBOR")
 TC_CMD("debug cbor-reencode", cmd_debug_cbor_reencode, "decode CBOR with the getters and re-encode it (identical bytes if valid)")
