@@ -1,44 +1,18 @@
 /* Decoding the transaction envelope (docs/ledger.md, "Envelope").
  *
- * COSE_Sign1 (RFC 9052 §4.2): 18([protected bstr {1: -8}, {4: kid}, payload, sig])
- * COSE_Sign  (RFC 9052 §4.1): 98([protected bstr, {}, payload,
- *                                 [[protected bstr {1: -8}, {4: kid}, sig], ...]])
- * Only attached payloads and EdDSA; every header is checked so that two nodes
- * never accept different sets of bytes. */
+ * The COSE structure and headers are parsed by the shared COSE code
+ * (core/cose_*.c: COSE_Sign1 tag 18, COSE_Sign tag 98, RFC 9052 §4.1-4.2,
+ * attached payloads, EdDSA only, deterministic CBOR) so that the envelope,
+ * firmware manifests and device messages accept exactly the same bytes.
+ * This file adds only the envelope's own rules and the payload map. */
 #include "tc/tx.h"
 
 #include <string.h>
 
 #include "tc/cbor.h"
+#include "tc/cose.h"
 
 #define MALFORMED(e, ...) tc_err_set((e), TC_ERR_LEDGER_MALFORMED, __VA_ARGS__)
-
-/* The protected header of a signature: exactly {1: -8}, encoded a1 01 27. */
-static int check_alg_header(tc_err *err, const uint8_t *p, size_t n)
-{
-    static const uint8_t want[3] = {0xa1, 0x01, 0x27};
-    if (n != sizeof want || memcmp(p, want, n) != 0)
-        return MALFORMED(err, "cose: protected header must be exactly {1: -8} (EdDSA)");
-    return 0;
-}
-
-/* Unprotected header {4: kid(16 bytes)}. */
-static int get_kid(tc_err *err, tc_cbor_dec *d, uint8_t kid[TC_KEYID_LEN])
-{
-    uint64_t pairs, label;
-    if (tc_cbor_get_map(d, &pairs) || pairs != 1 || tc_cbor_get_uint(d, &label) || label != 4 ||
-        tc_cbor_get_bytes_fixed(d, kid, TC_KEYID_LEN))
-        return MALFORMED(err, "cose: unprotected header must be exactly {4: 16-byte kid}");
-    return 0;
-}
-
-static int get_sig(tc_err *err, tc_cbor_dec *d, const uint8_t **sig)
-{
-    size_t n;
-    if (tc_cbor_get_bytes(d, sig, &n) || n != TC_ED25519_SIG_LEN)
-        return MALFORMED(err, "cose: signature must be a 64-byte string");
-    return 0;
-}
 
 static int decode_payload(tc_tx *tx, tc_err *err)
 {
@@ -82,48 +56,54 @@ static int decode_payload(tc_tx *tx, tc_err *err)
     return 0;
 }
 
-static int decode_sign1(tc_tx *tx, tc_err *err, tc_cbor_dec *d)
+/* A COSE parse failure becomes the ledger's one "malformed" code, keeping
+ * the COSE detail (the ledger's rejection codes are what clients match). */
+static int malformed_cose(tc_err *err, int rc)
 {
-    const uint8_t *prot;
-    size_t prot_len;
-    if (tc_cbor_expect_array(d, 4) || tc_cbor_get_bytes(d, &prot, &prot_len))
-        return MALFORMED(err, "cose: COSE_Sign1 must be an array of 4");
-    int rc = check_alg_header(err, prot, prot_len);
-    if (rc) return rc;
-    tx->prot = prot;
-    tx->prot_len = prot_len;
-    tx->nsig = 1;
-    tx->sigs[0].prot = NULL;
-    tx->sigs[0].prot_len = 0;
-    if ((rc = get_kid(err, d, tx->sigs[0].kid))) return rc;
-    if (tc_cbor_get_bytes(d, &tx->payload, &tx->payload_len))
-        return MALFORMED(err, "cose: payload must be attached as a byte string");
-    return get_sig(err, d, &tx->sigs[0].sig);
+    if (!err) return TC_ERR_LEDGER_MALFORMED;
+    char why[TC_ERR_MSG_MAX];
+    memcpy(why, err->msg, sizeof why);
+    return tc_err_set(err, TC_ERR_LEDGER_MALFORMED, "envelope (%s): %s", tc_errname(rc), why);
 }
 
-static int decode_sign(tc_tx *tx, tc_err *err, tc_cbor_dec *d)
+/* The envelope's own rule on a kid: the 16-byte key id of the signing key. */
+static int take_kid(tc_err *err, uint8_t out[TC_KEYID_LEN], const uint8_t *kid, size_t kid_len,
+                    size_t i)
 {
-    uint64_t pairs, n;
-    if (tc_cbor_expect_array(d, 4) || tc_cbor_get_bytes(d, &tx->prot, &tx->prot_len))
-        return MALFORMED(err, "cose: COSE_Sign must be an array of 4");
-    /* Body headers carry nothing: protected empty, unprotected {}. */
-    if (tx->prot_len != 0 || tc_cbor_get_map(d, &pairs) || pairs != 0)
-        return MALFORMED(err, "cose: COSE_Sign body headers must be empty");
-    if (tc_cbor_get_bytes(d, &tx->payload, &tx->payload_len))
-        return MALFORMED(err, "cose: payload must be attached as a byte string");
-    if (tc_cbor_get_array(d, &n) || n == 0 || n > TC_TX_SIGS_MAX)
-        return MALFORMED(err, "cose: COSE_Sign needs 1-%u signatures", TC_TX_SIGS_MAX);
-    tx->nsig = (size_t)n;
+    if (!kid || kid_len != TC_KEYID_LEN)
+        return MALFORMED(err, "signature %zu: kid must be a 16-byte key id", i);
+    memcpy(out, kid, TC_KEYID_LEN);
+    return 0;
+}
+
+static int decode_sign1(tc_tx *tx, tc_err *err)
+{
+    tc_cose_sign1 m;
+    int rc = tc_cose_sign1_parse(&m, tx->env, tx->env_len, err);
+    if (rc) return malformed_cose(err, rc);
+    tx->payload = m.payload;
+    tx->payload_len = m.payload_len;
+    tx->nsig = 1;
+    return take_kid(err, tx->sigs[0].kid, m.kid, m.kid_len, 0);
+}
+
+static int decode_sign(tc_tx *tx, tc_err *err)
+{
+    /* tc_cose_sign is ~3 KB: fine on a node's stack, and no allocation. */
+    tc_cose_sign m;
+    int rc = tc_cose_sign_parse(&m, tx->env, tx->env_len, err);
+    if (rc) return malformed_cose(err, rc);
+    if (m.nsigs > TC_TX_SIGS_MAX)
+        return MALFORMED(err, "cose: COSE_Sign has %zu signatures (limit %u)", m.nsigs, TC_TX_SIGS_MAX);
+    tx->payload = m.payload;
+    tx->payload_len = m.payload_len;
+    tx->nsig = m.nsigs;
     for (size_t i = 0; i < tx->nsig; i++) {
-        tc_tx_sig *s = &tx->sigs[i];
-        int rc;
-        if (tc_cbor_expect_array(d, 3) || tc_cbor_get_bytes(d, &s->prot, &s->prot_len))
-            return MALFORMED(err, "cose: COSE_Signature %zu must be an array of 3", i);
-        if ((rc = check_alg_header(err, s->prot, s->prot_len)) ||
-            (rc = get_kid(err, d, s->kid)) || (rc = get_sig(err, d, &s->sig)))
-            return tc_err_wrap(err, "signature %zu", i);
+        if ((rc = take_kid(err, tx->sigs[i].kid, m.sigs[i].kid, m.sigs[i].kid_len, i))) return rc;
+        /* One key, one vote: a repeated signer is refused outright rather
+         * than counted once, so a transaction has one canonical signer list. */
         for (size_t j = 0; j < i; j++)
-            if (memcmp(tx->sigs[j].kid, s->kid, TC_KEYID_LEN) == 0)
+            if (memcmp(tx->sigs[j].kid, tx->sigs[i].kid, TC_KEYID_LEN) == 0)
                 return MALFORMED(err, "cose: two signatures by the same key");
     }
     return 0;
@@ -135,18 +115,19 @@ int tc_tx_decode(tc_tx *tx, tc_err *err, const uint8_t *buf, size_t len)
     if (len > TC_TX_MAX)
         return tc_err_set(err, TC_ERR_LEDGER_OVERSIZE, "transaction of %zu bytes (limit %u)", len,
                           TC_TX_MAX);
-    tc_cbor_dec d;
-    tc_cbor_limits lim;
-    tc_cbor_limits_default(&lim);
-    lim.max_str = TC_TX_MAX;
-    lim.max_items = 4096;
-    int rc = tc_cbor_dec_init(&d, buf, len, &lim);
-    if (rc) return tc_err_set(err, TC_ERR_LEDGER_MALFORMED, "envelope: %s", tc_strerror(rc));
-    uint64_t tag;
-    if (tc_cbor_get_tag(&d, &tag) || (tag != 18 && tag != 98))
+    /* The tag is required and chooses the form. Deterministic CBOR has one
+     * encoding of each tag: 18 is d2, 98 is d8 62. */
+    tx->env = buf;
+    tx->env_len = len;
+    int rc;
+    if (len >= 1 && buf[0] == 0xd2) {
+        rc = decode_sign1(tx, err);
+    } else if (len >= 2 && buf[0] == 0xd8 && buf[1] == 0x62) {
+        tx->multi = 1;
+        rc = decode_sign(tx, err);
+    } else {
         return MALFORMED(err, "cose: expected tag 18 (COSE_Sign1) or 98 (COSE_Sign)");
-    tx->multi = tag == 98;
-    rc = tx->multi ? decode_sign(tx, err, &d) : decode_sign1(tx, err, &d);
+    }
     if (rc) return rc;
     return decode_payload(tx, err);
 }

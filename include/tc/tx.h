@@ -5,10 +5,13 @@
  * -8) over the payload, a deterministic CBOR map with small-int keys:
  *     {1: chain id (tstr), 2: type (uint), 3: signer (bstr), 4: nonce (uint),
  *      5: body (map)}
+ * built, parsed and verified by the shared COSE code (tc/cose.h, profile:
+ * protected {1: -8, 4: kid}, external aad empty):
  * - single signer (a device): COSE_Sign1, tag 18, kid = tc_keyid of the key;
  * - key set (governance, an organization's admin/release/config keys):
- *   COSE_Sign, tag 98, one signature per key (kid in each signer's
- *   unprotected header), k of n needed.
+ *   COSE_Sign, tag 98, one signature per key, k of n distinct keys needed.
+ * The envelope adds to the COSE profile: the tag is required, every kid is
+ * a 16-byte key id, at most TC_TX_SIGS_MAX signatures, no key signs twice.
  * The signer names who acts (and whose nonce advances):
  *     device     0x01 || device id (16 bytes)            COSE_Sign1
  *     governance 0x02                                    COSE_Sign
@@ -24,6 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tc/cose.h"
 #include "tc/crypto.h"
 #include "tc/errors.h"
 
@@ -89,16 +93,13 @@ enum tc_tx_type {
 const char *tc_tx_type_name(uint32_t type);
 
 typedef struct tc_tx_sig {
-    const uint8_t *prot; /* signer protected header bstr contents (COSE_Sign); NULL for Sign1 */
-    size_t prot_len;
-    uint8_t kid[TC_KEYID_LEN];
-    const uint8_t *sig; /* TC_ED25519_SIG_LEN bytes */
+    uint8_t kid[TC_KEYID_LEN];     /* who signed (copied from the COSE header) */
 } tc_tx_sig;
 
 typedef struct tc_tx {
     int multi;                     /* 0: COSE_Sign1, 1: COSE_Sign */
-    const uint8_t *prot;           /* body protected header contents */
-    size_t prot_len;
+    const uint8_t *env;            /* the whole signed envelope (what verification parses) */
+    size_t env_len;
     const uint8_t *payload;
     size_t payload_len;
     size_t nsig;
@@ -122,6 +123,13 @@ int tc_tx_decode(tc_tx *tx, tc_err *err, const uint8_t *buf, size_t len);
  * 0 or TC_ERR_LEDGER_SIGNATURE (TC_ERR_NOMEM if the Sig_structure cannot be
  * allocated). */
 int tc_tx_verify_sig(const tc_tx *tx, size_t i, const uint8_t pub[TC_ED25519_PUB_LEN]);
+
+/* Threshold check of a COSE_Sign envelope (tc_cose_sign_verify): pubs are
+ * npubs contiguous 32-byte keys (1..TC_TX_SIGS_MAX), k in 1..npubs.
+ * 0, TC_ERR_LEDGER_SIGNATURE (a signature by an allowed key is bad),
+ * TC_ERR_LEDGER_THRESHOLD (fewer than k distinct allowed keys signed) or
+ * TC_ERR_NOMEM; err (may be NULL) gets the detail. */
+int tc_tx_verify_keyset(const tc_tx *tx, tc_err *err, const uint8_t *pubs, size_t npubs, size_t k);
 
 /* SHA-256 of the payload: the transaction's identity for duplicate checks
  * (signatures can be added or dropped without changing what was signed). */

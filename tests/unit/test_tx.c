@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ledger_fixture.h"
+#include "tc/cose.h"
 #include "tc/genesis.h"
 #include "test.h"
 
@@ -89,6 +90,65 @@ static void test_sign1_roundtrip(void)
     /* A device signer inside a COSE_Sign is malformed. */
     CHECK_OK(tc_tx_sign_multi(txb, sizeof txb, &tl, payload, pl, (const uint8_t(*)[64])d.sec, 1));
     CHECK_ERR(tc_tx_decode(&tx, &E, txb, tl), TC_ERR_LEDGER_MALFORMED);
+}
+
+/* The envelope is the shared COSE profile (protected {1: -8, 4: kid}): the
+ * bytes are exactly what tc_cose_sign1_create writes, the shared verifier
+ * accepts them, and the envelope's own rules refuse what the profile allows
+ * but a transaction may not (untagged, short kid, too many signatures). */
+static void test_shared_cose_profile(void)
+{
+    setup();
+    fixture_device d;
+    fixture_device_keys(&d, 2);
+    uint8_t s[TC_SIGNER_DEVICE_LEN], other[TC_TX_MAX + 8192];
+    static uint8_t scratch[TC_TX_MAX + 8192];
+    size_t ol;
+    tc_signer_device(s, d.id);
+    CHECK_OK(tc_tx_payload_encode(payload, sizeof payload, &pl, (const uint8_t *)"c", 1, TC_TX_DEV_ROTATE, s,
+                                  sizeof s, 1, body, bl));
+    CHECK_OK(tc_tx_sign1(txb, sizeof txb, &tl, payload, pl, d.sec));
+    CHECK_OK(tc_cose_sign1_create(other, sizeof other, &ol, scratch, sizeof scratch, d.sec, NULL, 0, NULL, 0,
+                                  payload, pl, 1, &E));
+    CHECK_EQ(ol, tl);
+    CHECK_MEM(other, txb, tl);
+    tc_cose_sign1 m;
+    CHECK_OK(tc_cose_sign1_verify(&m, scratch, sizeof scratch, d.pub, NULL, 0, txb, tl, &E));
+    static const uint8_t prot[] = {0xa2, 0x01, 0x27, 0x04, 0x50}; /* {1: -8, 4: h'<16 bytes>'} */
+    CHECK_EQ(m.protected_len, sizeof prot + 16);
+    CHECK_MEM(m.protected_hdr, prot, sizeof prot);
+    tc_tx tx;
+    /* Untagged: valid COSE, not a transaction. */
+    CHECK_OK(tc_cose_sign1_create(other, sizeof other, &ol, scratch, sizeof scratch, d.sec, NULL, 0, NULL, 0,
+                                  payload, pl, 0, &E));
+    CHECK_ERR(tc_tx_decode(&tx, &E, other, ol), TC_ERR_LEDGER_MALFORMED);
+    /* An 8-byte kid: valid COSE, not a key id. */
+    CHECK_OK(tc_cose_sign1_create(other, sizeof other, &ol, scratch, sizeof scratch, d.sec, d.id, 8, NULL, 0,
+                                  payload, pl, 1, &E));
+    CHECK_ERR(tc_tx_decode(&tx, &E, other, ol), TC_ERR_LEDGER_MALFORMED);
+    CHECK(strstr(E.msg, "16-byte") != NULL);
+    /* A COSE error keeps its detail under the ledger's code. */
+    other[ol - 70] ^= 0xff; /* inside the payload/signature heads: breaks the structure or CBOR */
+    CHECK(tc_tx_decode(&tx, &E, other, ol) != 0);
+    /* 17 signatures on a key-set transaction: over the envelope's limit. */
+    uint8_t sg[1], secs[TC_TX_SIGS_MAX + 1][64];
+    tc_signer_gov(sg);
+    CHECK_OK(tc_tx_payload_encode(payload, sizeof payload, &pl, C.ctx.chain_id, C.ctx.chain_id_len,
+                                  TC_TX_GOV_SET_KEYS, sg, 1, 1, body, bl));
+    tc_cose_signer signers[TC_TX_SIGS_MAX + 1];
+    memset(signers, 0, sizeof signers);
+    for (unsigned i = 0; i < TC_TX_SIGS_MAX + 1; i++) {
+        uint8_t pub[32];
+        fixture_key(pub, secs[i], 500 + i);
+        signers[i].sec = secs[i];
+    }
+    CHECK_OK(tc_cose_sign_create(other, sizeof other, &ol, scratch, sizeof scratch, signers, TC_TX_SIGS_MAX + 1,
+                                 NULL, 0, payload, pl, 1, &E));
+    CHECK_ERR(tc_tx_decode(&tx, &E, other, ol), TC_ERR_LEDGER_MALFORMED);
+    CHECK_OK(tc_cose_sign_create(other, sizeof other, &ol, scratch, sizeof scratch, signers, TC_TX_SIGS_MAX, NULL,
+                                 0, payload, pl, 1, &E));
+    CHECK_OK(tc_tx_decode(&tx, &E, other, ol));
+    CHECK_EQ(tx.nsig, TC_TX_SIGS_MAX);
 }
 
 static void test_accept_then_replay_and_skip(void)
@@ -234,6 +294,7 @@ int main(void)
 {
     RUN(test_roundtrip_decode);
     RUN(test_sign1_roundtrip);
+    RUN(test_shared_cose_profile);
     RUN(test_accept_then_replay_and_skip);
     RUN(test_rejected_tx_does_not_consume_nonce);
     RUN(test_wrong_chain_id);
