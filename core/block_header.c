@@ -1,6 +1,8 @@
 /* Block header codec (include/tc/block.h; docs/store.md "Header").
  * A map with keys 1..12 in ascending order, every key present: a header has
- * exactly one encoding, so its hash (the block id) is the same on every node. */
+ * exactly one encoding, so its hash (the block id) is the same on every node.
+ * tc:device-shared (C99, no allocation, no I/O): the device light client
+ * decodes the headers it verifies (include/tcdev/light.h). */
 #include <string.h>
 
 #include "tc/block.h"

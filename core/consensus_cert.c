@@ -3,7 +3,8 @@
  * Format: docs/consensus.md ("Commit certificate"):
  *   [height, round, block_id, signer_bitmap, [sig, ...]]
  * Every signature is over the precommit sign-bytes of (height, round, block_id).
- * Allocation-free so that the device light client can follow the same code. */
+ * Allocation-free so that the device light client can follow the same code:
+ * tc:device-shared (C99, no allocation, no I/O; include/tcdev/light.h). */
 #include <assert.h>
 #include <string.h>
 #include "tc/consensus.h"

@@ -1,5 +1,7 @@
 /* Validator sets: membership, quorum arithmetic, weighted proposer rotation.
- * See include/tc/valset.h. Pure, no allocation. */
+ * See include/tc/valset.h. Pure, no allocation.
+ * tc:device-shared (C99, no allocation, no I/O): the device light client
+ * keeps a set and checks its hash against headers (include/tcdev/light.h). */
 #include <assert.h>
 #include <string.h>
 #include "tc/valset.h"
@@ -82,22 +84,31 @@ void tc_valset_advance(tc_valset *vs)
         vs->v[i].priority = prio[i];
 }
 
+/* Streams the encoding into SHA-256 one entry at a time: the whole array
+ * (up to 6 KiB) never sits on the stack, which the device build (4 KiB
+ * stack target) could not afford. Same bytes, same hash. */
 int tc_valset_hash(const tc_valset *vs, uint8_t out[TC_SHA256_LEN])
 {
-    /* At most 128 entries of 1 + 34 + 9 bytes: the buffer always suffices. */
-    uint8_t buf[8 + TC_VALSET_MAX * 48];
+    uint8_t buf[64]; /* one entry: 1 + 34 + 9 bytes; the array head: <= 9 */
+    tc_sha256_ctx ctx;
     tc_cbor_enc e;
     size_t len;
+    int rc;
+    tc_sha256_init(&ctx);
     tc_cbor_enc_init(&e, buf, sizeof buf);
     tc_cbor_put_array(&e, vs->n);
+    if ((rc = tc_cbor_enc_finish(&e, &len)))
+        return rc;
+    tc_sha256_update(&ctx, buf, len);
     for (size_t i = 0; i < vs->n; i++) {
+        tc_cbor_enc_init(&e, buf, sizeof buf);
         tc_cbor_put_array(&e, 2);
         tc_cbor_put_bytes(&e, vs->v[i].pub, TC_ED25519_PUB_LEN);
         tc_cbor_put_uint(&e, vs->v[i].power);
+        if ((rc = tc_cbor_enc_finish(&e, &len)))
+            return rc;
+        tc_sha256_update(&ctx, buf, len);
     }
-    int rc = tc_cbor_enc_finish(&e, &len);
-    if (rc)
-        return rc;
-    tc_sha256(out, buf, len);
+    tc_sha256_final(&ctx, out);
     return 0;
 }
