@@ -147,4 +147,230 @@ static inline void fx_rm(const char *dir)
     if (system(cmd) != 0) fprintf(stderr, "cleanup of %s failed\n", dir);
 }
 
+/* ---- a real ledger on a store (tc_ledger_apply, tc_genesis_apply) ----
+ * Chain "lx-chain": org 1 manufacturer+vendor, org 2 and 3 operators, each
+ * with a 1-of-1 admin key; governance 1-of-1. Transactions are signed for
+ * real and queued (lx_tx) until lx_commit puts them in a block. */
+#include "tc/genesis.h"
+#include "tc/ledger.h"
+#include "tc/tx.h"
+
+#define LX_MAKER 1u
+#define LX_FLEET 2u
+#define LX_RIVAL 3u
+#define LX_QMAX 20000
+
+typedef struct lx_chain {
+    tc_store *s;
+    uint64_t time_ms;                 /* last block's time */
+    uint8_t gov_pub[32], gov_sec[64];
+    uint8_t adm_pub[4][32], adm_sec[4][64]; /* [org] */
+    struct { uint8_t signer[TC_TX_SIGNER_MAX]; size_t len; uint64_t nonce; } nonces[64];
+    size_t nn;
+    uint8_t *q[LX_QMAX];              /* queued signed transactions (tc_malloc'd) */
+    size_t qlen[LX_QMAX];
+    size_t nq;
+} lx_chain;
+
+static inline void lx_key(uint8_t pub[32], uint8_t sec[64], unsigned seed)
+{
+    uint8_t sd[32];
+    memset(sd, 0, sizeof sd);
+    snprintf((char *)sd, sizeof sd, "lx-key-%u", seed);
+    tc_ed25519_keypair(pub, sec, sd);
+}
+
+/* A device: keys from seed, id = keyid(pub), claim secret "claim-<seed>"
+ * (its claim key: tc_claim_key of the secret). */
+typedef struct lx_dev {
+    uint8_t id[16], pub[32], sec[64], x[32];
+    char secret[24];
+} lx_dev;
+
+static inline void lx_dev_keys(lx_dev *d, unsigned seed)
+{
+    memset(d, 0, sizeof *d);
+    lx_key(d->pub, d->sec, 100000 + seed);
+    memset(d->x, (int)(seed & 0xff), 32); /* any 32 bytes: the rules only store it */
+    tc_keyid(d->id, d->pub);
+    snprintf(d->secret, sizeof d->secret, "claim-%u", seed);
+}
+
+static inline int lx_open(lx_chain *c, const char *path)
+{
+    uint8_t vpub[32], vsec[64], doc[2048];
+    uint64_t power = 10;
+    size_t dl;
+    tc_err err;
+    memset(c, 0, sizeof *c);
+    lx_key(c->gov_pub, c->gov_sec, 1);
+    lx_key(vpub, vsec, 2);
+    for (unsigned i = 1; i <= 3; i++) lx_key(c->adm_pub[i], c->adm_sec[i], 10 + i);
+    tc_genesis_org orgs[3] = {
+        {LX_MAKER, "maker", TC_ROLE_MANUFACTURER, 1, 1, (const uint8_t(*)[32])c->adm_pub[1]},
+        {LX_FLEET, "fleet", TC_ROLE_OPERATOR, 1, 1, (const uint8_t(*)[32])c->adm_pub[2]},
+        {LX_RIVAL, "rival", TC_ROLE_OPERATOR, 1, 1, (const uint8_t(*)[32])c->adm_pub[3]},
+    };
+    c->time_ms = 1000000;
+    tc_genesis_spec spec = {"lx-chain", c->time_ms, 1, (const uint8_t(*)[32])vpub, &power,
+                            1, 1, (const uint8_t(*)[32])c->gov_pub, 3, orgs};
+    int rc = tc_genesis_encode(doc, sizeof doc, &dl, &spec);
+    if (!rc) rc = tc_store_open(&c->s, &err, path, tc_ledger_apply);
+    if (!rc && !tc_store_has_genesis(c->s))
+        rc = tc_store_genesis(c->s, &err, (const uint8_t *)"lx-chain", 8, doc, dl, tc_genesis_apply);
+    if (rc) fprintf(stderr, "lx_open: %d\n", rc);
+    return rc;
+}
+
+static inline uint64_t lx_nonce(lx_chain *c, const uint8_t *signer, size_t len)
+{
+    for (size_t i = 0; i < c->nn; i++)
+        if (c->nonces[i].len == len && memcmp(c->nonces[i].signer, signer, len) == 0) return ++c->nonces[i].nonce;
+    if (c->nn == 64) { fprintf(stderr, "lx: too many signers\n"); exit(2); }
+    memcpy(c->nonces[c->nn].signer, signer, len);
+    c->nonces[c->nn].len = len;
+    c->nonces[c->nn].nonce = 1;
+    return c->nonces[c->nn++].nonce;
+}
+
+/* Signs body as signer with secs[0..n) and queues it. */
+static inline int lx_tx(lx_chain *c, uint32_t type, const uint8_t *signer, size_t signer_len,
+                        const uint8_t *body, size_t body_len, const uint8_t (*secs)[64], size_t n)
+{
+    static uint8_t payload[TC_TX_MAX], tx[TC_TX_MAX + 2048];
+    size_t pl, tl;
+    if (c->nq == LX_QMAX) return TC_ERR_LIMIT;
+    int rc = tc_tx_payload_encode(payload, sizeof payload, &pl, (const uint8_t *)"lx-chain", 8, type, signer,
+                                  signer_len, lx_nonce(c, signer, signer_len), body, body_len);
+    if (rc) return rc;
+    rc = signer[0] == TC_SIGNER_DEVICE ? tc_tx_sign1(tx, sizeof tx, &tl, payload, pl, secs[0])
+                                       : tc_tx_sign_multi(tx, sizeof tx, &tl, payload, pl, secs, n);
+    if (rc) return rc;
+    c->q[c->nq] = tc_malloc(tl);
+    if (!c->q[c->nq]) return TC_ERR_NOMEM;
+    memcpy(c->q[c->nq], tx, tl);
+    c->qlen[c->nq++] = tl;
+    return 0;
+}
+
+static inline int lx_org_tx(lx_chain *c, uint32_t type, uint64_t org, uint8_t role, const uint8_t *body,
+                            size_t bl, const uint8_t sec[64])
+{
+    uint8_t sg[TC_SIGNER_ORG_LEN];
+    tc_signer_org(sg, org, role);
+    return lx_tx(c, type, sg, sizeof sg, body, bl, (const uint8_t(*)[64])sec, 1);
+}
+
+static inline int lx_admin_tx(lx_chain *c, uint32_t type, uint64_t org, const tc_cbor_enc *e)
+{
+    size_t bl;
+    tc_cbor_enc f = *e;
+    if (tc_cbor_enc_finish(&f, &bl)) return TC_ERR_INVALID_ARG;
+    return lx_org_tx(c, type, org, TC_KEYS_ADMIN, f.buf, bl, c->adm_sec[org]);
+}
+
+static inline int lx_dev_tx(lx_chain *c, uint32_t type, const lx_dev *d, const tc_cbor_enc *e)
+{
+    uint8_t sg[TC_SIGNER_DEVICE_LEN];
+    size_t bl;
+    tc_cbor_enc f = *e;
+    if (tc_cbor_enc_finish(&f, &bl)) return TC_ERR_INVALID_ARG;
+    tc_signer_device(sg, d->id);
+    return lx_tx(c, type, sg, sizeof sg, f.buf, bl, (const uint8_t(*)[64])d->sec, 1);
+}
+
+/* The queued transactions as the next block (time = last + step_ms);
+ * results: *accepted (may be NULL) counts accepted transactions. */
+static inline int lx_commit(lx_chain *c, uint64_t step_ms, size_t *accepted, int sig_checked)
+{
+    tc_header h;
+    tc_err err;
+    tc_span *txs = tc_malloc((c->nq ? c->nq : 1) * sizeof *txs);
+    for (size_t i = 0; i < c->nq; i++) txs[i] = (tc_span){ c->q[i], c->qlen[i] };
+    memset(&h, 0, sizeof h);
+    memcpy(h.chain_id, "lx-chain", 8);
+    h.chain_id_len = 8;
+    h.height = tc_store_height(c->s) + 1;
+    h.time_ms = c->time_ms + step_ms;
+    tc_store_last_id(c->s, h.prev_hash);
+    memset(h.proposer, 0x11, 32);
+    uint8_t *raw = NULL;
+    size_t len = 0;
+    tc_span none = { NULL, 0 };
+    int rc = tc_store_propose(c->s, &err, &h, txs, c->nq, sig_checked);
+    if (!rc) rc = tc_block_encode(NULL, 0, &len, &h, txs, c->nq, none, NULL, 0);
+    if (!rc && !(raw = tc_malloc(len))) rc = TC_ERR_NOMEM;
+    if (!rc) rc = tc_block_encode(raw, len, &len, &h, txs, c->nq, none, NULL, 0);
+    if (!rc) rc = tc_store_commit_block(c->s, &err, raw, len, sig_checked);
+    if (rc) fprintf(stderr, "lx_commit: %s\n", err.msg);
+    if (!rc) c->time_ms = h.time_ms;
+    if (!rc && accepted) {
+        *accepted = 0;
+        for (size_t i = 0; i < c->nq; i++) {
+            uint8_t th[32];
+            uint64_t hh;
+            uint32_t ix;
+            int code;
+            char msg[200];
+            tc_sha256(th, c->q[i], c->qlen[i]);
+            if (tc_store_tx_result(c->s, &hh, &ix, &code, msg, sizeof msg, th) == 0 && code == 0) ++*accepted;
+            else if (getenv("TC_TEST_VERBOSE")) fprintf(stderr, "  tx %zu rejected: %s\n", i, msg);
+        }
+    }
+    for (size_t i = 0; i < c->nq; i++) tc_free(c->q[i]);
+    c->nq = 0;
+    tc_free(raw);
+    tc_free(txs);
+    return rc;
+}
+
+/* Queues a manufacture of devices[0..n) (model) by LX_MAKER. */
+static inline int lx_manufacture(lx_chain *c, const lx_dev *d, size_t n, const char *model)
+{
+    static uint8_t body[TC_TX_BODY_MAX];
+    tc_cbor_enc e;
+    tc_cbor_enc_init(&e, body, sizeof body);
+    tc_cbor_put_map(&e, 1);
+    tc_cbor_put_uint(&e, 1);
+    tc_cbor_put_array(&e, n);
+    for (size_t i = 0; i < n; i++) {
+        uint8_t h[32], hs[64];
+        tc_claim_key(h, hs, (const uint8_t *)d[i].secret, strlen(d[i].secret));
+        tc_cbor_put_map(&e, 5);
+        tc_cbor_put_uint(&e, 1); tc_cbor_put_bytes(&e, d[i].pub, 32);
+        tc_cbor_put_uint(&e, 2); tc_cbor_put_bytes(&e, d[i].x, 32);
+        tc_cbor_put_uint(&e, 3); tc_cbor_put_cstr(&e, model);
+        tc_cbor_put_uint(&e, 4); tc_cbor_put_cstr(&e, d[i].secret);
+        tc_cbor_put_uint(&e, 5); tc_cbor_put_bytes(&e, h, 32);
+    }
+    return lx_admin_tx(c, TC_TX_DEV_MANUFACTURE, LX_MAKER, &e);
+}
+
+static inline int lx_claim(lx_chain *c, const lx_dev *d, uint64_t org)
+{
+    uint8_t body[128], sig[64];
+    tc_cbor_enc e;
+    int rc = tc_claim_sign(sig, (const uint8_t *)d->secret, strlen(d->secret), (const uint8_t *)"lx-chain", 8,
+                           d->id, org);
+    if (rc) return rc;
+    tc_cbor_enc_init(&e, body, sizeof body);
+    tc_cbor_put_map(&e, 2);
+    tc_cbor_put_uint(&e, 1); tc_cbor_put_bytes(&e, d->id, 16);
+    tc_cbor_put_uint(&e, 2); tc_cbor_put_bytes(&e, sig, 64);
+    return lx_admin_tx(c, TC_TX_DEV_CLAIM, org, &e);
+}
+
+/* dev.set_attrs {name: value} signed by the device itself. */
+static inline int lx_set_attr(lx_chain *c, const lx_dev *d, const char *name, const char *value)
+{
+    uint8_t body[256];
+    tc_cbor_enc e;
+    tc_cbor_enc_init(&e, body, sizeof body);
+    tc_cbor_put_map(&e, 2);
+    tc_cbor_put_uint(&e, 1); tc_cbor_put_bytes(&e, d->id, 16);
+    tc_cbor_put_uint(&e, 2); tc_cbor_put_map(&e, 1);
+    tc_cbor_put_cstr(&e, name); tc_cbor_put_cstr(&e, value);
+    return lx_dev_tx(c, TC_TX_DEV_SET_ATTRS, d, &e);
+}
+
 #endif
