@@ -23,7 +23,8 @@
 
 typedef struct mnode {
     struct mnode *l, *r;
-    uint64_t prio;
+    struct mnode *hnext; /* next in the hash bucket (index below) */
+    uint64_t prio;       /* also the key's hash for the index */
     uint8_t *val;
     size_t val_len;
     size_t key_len;
@@ -44,6 +45,13 @@ typedef struct undo {
 typedef struct kv_mem {
     tc_kv base;
     mnode *root;
+    /* Hash index over the same nodes (chained by hnext, bucket = prio &
+     * mask) so exact lookups cost O(1) instead of a treap descent: the
+     * state tree reads and deletes nodes by id far more often than it
+     * scans. Optional: when it cannot be allocated or grown, lookups fall
+     * back to the treap, so no operation fails because of it. */
+    mnode **bucket;
+    size_t nbucket, count; /* nbucket: 0 or a power of two */
     int in_txn;
     int replaying; /* rollback in progress: do not log */
     undo *log;     /* newest first */
@@ -67,7 +75,7 @@ static uint64_t key_prio(const uint8_t *k, size_t n)
     return h;
 }
 
-static mnode *find(mnode *n, const uint8_t *key, size_t key_len)
+static mnode *tree_find(mnode *n, const uint8_t *key, size_t key_len)
 {
     while (n) {
         int c = key_cmp(key, key_len, n->key, n->key_len);
@@ -75,6 +83,69 @@ static mnode *find(mnode *n, const uint8_t *key, size_t key_len)
         n = c < 0 ? n->l : n->r;
     }
     return NULL;
+}
+
+#define KV_MEM_MIN_BUCKETS 1024u
+
+static mnode *find(const struct kv_mem *m, const uint8_t *key, size_t key_len)
+{
+    if (!m->bucket) return tree_find(m->root, key, key_len);
+    uint64_t h = key_prio(key, key_len);
+    for (mnode *n = m->bucket[h & (m->nbucket - 1)]; n; n = n->hnext)
+        if (n->prio == h && n->key_len == key_len && (key_len == 0 || memcmp(n->key, key, key_len) == 0))
+            return n;
+    return NULL;
+}
+
+static void index_link(mnode **bucket, size_t nbucket, mnode *n)
+{
+    mnode **b = &bucket[n->prio & (nbucket - 1)];
+    n->hnext = *b;
+    *b = n;
+}
+
+static void index_relink_all(mnode **bucket, size_t nbucket, mnode *n)
+{
+    while (n) {
+        index_relink_all(bucket, nbucket, n->l);
+        index_link(bucket, nbucket, n);
+        n = n->r;
+    }
+}
+
+/* Rebuilds the index with more buckets (every node of the treap is
+ * relinked). Returns 0 if it could not allocate: the old index stays. */
+static int index_grow(struct kv_mem *m)
+{
+    size_t nb = m->nbucket ? m->nbucket * 2 : KV_MEM_MIN_BUCKETS;
+    while (nb < m->count) nb *= 2;
+    mnode **b = tc_calloc(nb, sizeof *b);
+    if (!b) return 0;
+    tc_free(m->bucket);
+    m->bucket = b;
+    m->nbucket = nb;
+    index_relink_all(b, nb, m->root);
+    return 1;
+}
+
+/* n is already linked into the treap. */
+static void index_add(struct kv_mem *m, mnode *n)
+{
+    m->count++;
+    n->hnext = NULL;
+    if ((!m->bucket || m->count > m->nbucket) && index_grow(m)) return; /* n relinked */
+    if (m->bucket) index_link(m->bucket, m->nbucket, n);
+}
+
+static void index_remove(struct kv_mem *m, mnode *n)
+{
+    m->count--;
+    if (!m->bucket) return;
+    mnode **p = &m->bucket[n->prio & (m->nbucket - 1)];
+    while (*p && *p != n) p = &(*p)->hnext;
+    assert(*p == n);
+    *p = n->hnext;
+    n->hnext = NULL;
 }
 
 /* Splits t into keys < key (*lo) and keys >= key (*hi). */
@@ -155,7 +226,7 @@ static int mem_get(tc_kv *kv, uint8_t *val, size_t cap, size_t *val_len,
                    const uint8_t *key, size_t key_len)
 {
     kv_mem *m = (kv_mem *)kv;
-    mnode *n = find(m->root, key, key_len);
+    mnode *n = find(m, key, key_len);
     if (!n) return TC_ERR_NOT_FOUND;
     *val_len = n->val_len;
     if (cap < n->val_len) return TC_ERR_BUFFER_TOO_SMALL;
@@ -167,7 +238,7 @@ static int mem_put(tc_kv *kv, const uint8_t *key, size_t key_len, const uint8_t 
 {
     kv_mem *m = (kv_mem *)kv;
     if (key_len > KV_MEM_MAX_ITEM || val_len > KV_MEM_MAX_ITEM) return TC_ERR_LIMIT;
-    mnode *cur = find(m->root, key, key_len);
+    mnode *cur = find(m, key, key_len);
     uint8_t *v = dup_bytes(val, val_len);
     if (!v) return TC_ERR_NOMEM;
     if (cur) {
@@ -187,17 +258,19 @@ static int mem_put(tc_kv *kv, const uint8_t *key, size_t key_len, const uint8_t 
     n->val = v;
     n->val_len = val_len;
     m->root = insert(m->root, n);
+    index_add(m, n);
     return TC_OK;
 }
 
 static int mem_del(tc_kv *kv, const uint8_t *key, size_t key_len)
 {
     kv_mem *m = (kv_mem *)kv;
-    mnode *cur = find(m->root, key, key_len);
+    mnode *cur = find(m, key, key_len);
     if (!cur) return TC_OK;
     if (log_undo(m, key, key_len, cur, 1)) return TC_ERR_NOMEM;
     mnode *out = NULL;
     m->root = erase(m->root, key, key_len, &out);
+    index_remove(m, out);
     if (m->in_txn && !m->replaying) { /* keep it so rollback cannot fail */
         out->l = out->r = NULL;
         m->log->node = out;
@@ -274,11 +347,12 @@ static int mem_commit(tc_kv *kv)
  * from the undo record back into the tree, so rollback cannot fail. */
 static void undo_one(kv_mem *m, undo *u)
 {
-    mnode *cur = find(m->root, u->key, u->key_len);
+    mnode *cur = find(m, u->key, u->key_len);
     if (!u->had) {
         if (cur) {
             mnode *out = NULL;
             m->root = erase(m->root, u->key, u->key_len, &out);
+            index_remove(m, out);
             tc_free(out->val);
             tc_free(out);
         }
@@ -296,6 +370,7 @@ static void undo_one(kv_mem *m, undo *u)
     assert(n);
     u->node = NULL;
     m->root = insert(m->root, n);
+    index_add(m, n);
 }
 
 static int mem_rollback(tc_kv *kv)
@@ -326,6 +401,7 @@ static void mem_close(tc_kv *kv)
     kv_mem *m = (kv_mem *)kv;
     free_log(m);
     free_tree(m->root);
+    tc_free(m->bucket);
     tc_free(m);
 }
 
