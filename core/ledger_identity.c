@@ -1,9 +1,10 @@
 /* Bootstrapping and identity rules (DESIGN.md, Ledger: bootstrapping &
  * identity; docs/ledger.md, "Identity").
  *
- * A manufacturer records devices in batches; an operator claims one by
- * revealing its one-time claim secret, or the manufacturer (or current
- * owner) transfers it; key rotation needs the owner's authorization and
+ * A manufacturer records devices in batches, each with a one-time claim
+ * key; an operator claims one by a signature of that key naming itself
+ * (core/tx_claim.c: nothing a mempool observer could reuse), or the
+ * manufacturer (or current owner) transfers it; key rotation needs the owner's authorization and
  * then the device's own signature; the owner suspends, resumes, revokes. */
 #include <string.h>
 
@@ -48,7 +49,7 @@ static const tc__fdesc MFG_DEV_F[] = {
     {2, TC_F_BYTES, 1, 32, 32, "channel key"},
     {3, TC_F_TEXT, 1, 1, TC_TX_NAME_MAX, "model"},
     {4, TC_F_TEXT, 1, 1, TC_TX_NAME_MAX, "serial"},
-    {5, TC_F_BYTES, 1, 32, 32, "claim hash"},
+    {5, TC_F_BYTES, 1, 32, 32, "claim key"},
 };
 
 static int manufacture(tc__rx *rx)
@@ -76,6 +77,10 @@ static int manufacture(tc__rx *rx)
             goto fail;
         }
         if ((rc = check_x25519(rx, dv.x))) goto fail;
+        if (tc_ed25519_check_pub(f[4].p)) {
+            rc = tc_err_set(rx->err, TC_ERR_LEDGER_BAD_KEY, "claim key");
+            goto fail;
+        }
         tc_keyid(id, dv.ed);
         rc = tc__device_load(rx, &scratch, buf, id);
         if (rc == 0) {
@@ -88,7 +93,7 @@ static int manufacture(tc__rx *rx)
         dv.serial = f[3].p;
         dv.serial_len = f[3].n;
         dv.has_claim = 1;
-        memcpy(dv.claim, f[4].p, 32);
+        memcpy(dv.claim_pub, f[4].p, 32);
         dv.maker = rx->who.org;
         dv.height = rx->blk->height;
         if ((rc = put_keyidx(rx, dv.ed, id)) || (rc = tc__device_store(rx, id, &dv))) goto fail;
@@ -101,21 +106,23 @@ static int manufacture(tc__rx *rx)
 
 static const tc__fdesc CLAIM_F[] = {
     {1, TC_F_BYTES, 1, TC_DEVICE_ID_LEN, TC_DEVICE_ID_LEN, "device"},
-    {2, TC_F_BYTES, 1, 1, 64, "secret"},
+    {2, TC_F_BYTES, 1, TC_ED25519_SIG_LEN, TC_ED25519_SIG_LEN, "claim signature"},
 };
 
 static int claim(tc__rx *rx, tc__device *dv, const uint8_t *id, const tc__fval *v)
 {
-    uint8_t h[32];
     int rc;
     if (rx->who.kind != TC_SIGNER_ORG)
         return tc_err_set(rx->err, TC_ERR_LEDGER_UNAUTHORIZED, "signer is not an org admin key set");
     if ((rc = tc__require_org_keys(rx, rx->who.org, TC_KEYS_ADMIN, TC_ROLE_OPERATOR, "claim"))) return rc;
     if (dv->owner != 0 || !dv->has_claim)
         return tc_err_set(rx->err, TC_ERR_LEDGER_CLAIM, "device already has an owner");
-    tc_sha256(h, v[1].p, v[1].n);
-    if (!tc_ct_equal(h, dv->claim, 32))
-        return tc_err_set(rx->err, TC_ERR_LEDGER_CLAIM, "claim secret does not match the manufacturer's record");
+    /* The signature must name this chain, this device and the signer's own
+     * org: a signature lifted from another org's claim does not verify. */
+    if (tc_claim_verify(v[1].p, dv->claim_pub, rx->blk->chain_id, rx->blk->chain_id_len, id, rx->who.org))
+        return tc_err_set(rx->err, TC_ERR_LEDGER_CLAIM,
+                          "claim signature is not by the device's claim key for org %llu",
+                          (unsigned long long)rx->who.org);
     dv->owner = rx->who.org;
     dv->has_claim = 0;
     return tc__device_store(rx, id, dv);

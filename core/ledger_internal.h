@@ -144,7 +144,7 @@ typedef struct tc__device {
     const uint8_t *model; size_t model_len;
     const uint8_t *serial; size_t serial_len;
     int has_claim;
-    uint8_t claim[TC_SHA256_LEN];
+    uint8_t claim_pub[TC_ED25519_PUB_LEN]; /* one-time claim key (tc_claim_key) */
     uint64_t maker, owner;            /* org ids; owner 0 = unclaimed */
     uint32_t status;
     const uint8_t *attrs; size_t attrs_len;   /* raw map text -> text */

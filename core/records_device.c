@@ -1,6 +1,6 @@
 /* Device records (docs/ledger.md, "Device record"):
  * 'D' + device id -> {1: Ed25519 identity key, 2: X25519 channel key,
- *   3: model, 4: serial, 5: SHA-256 of the claim secret (absent once claimed),
+ *   3: model, 4: serial, 5: claim key, Ed25519 public (absent once claimed),
  *   6: manufacturer org, 7: owner org (0 = unclaimed), 8: status
  *   (0 active, 1 suspended, 2 revoked), 9: attributes {text: text},
  *   10: groups [text], 11: recorded at height, 12: key epoch} */
@@ -13,7 +13,7 @@ static const tc__fdesc DEV_F[] = {
     {2, TC_F_BYTES, 1, 32, 32, "channel key"},
     {3, TC_F_TEXT, 1, 1, TC_TX_NAME_MAX, "model"},
     {4, TC_F_TEXT, 1, 1, TC_TX_NAME_MAX, "serial"},
-    {5, TC_F_BYTES, 0, 32, 32, "claim hash"},
+    {5, TC_F_BYTES, 0, 32, 32, "claim key"},
     {6, TC_F_UINT, 1, 1, UINT64_MAX, "manufacturer"},
     {7, TC_F_UINT, 1, 0, UINT64_MAX, "owner"},
     {8, TC_F_UINT, 1, 0, 2, "status"},
@@ -59,7 +59,7 @@ int tc__device_load(tc__rx *rx, tc__device *dv, uint8_t *buf, const uint8_t id[T
     dv->serial = v[3].p;
     dv->serial_len = v[3].n;
     dv->has_claim = v[4].present;
-    if (dv->has_claim) memcpy(dv->claim, v[4].p, 32);
+    if (dv->has_claim) memcpy(dv->claim_pub, v[4].p, 32);
     dv->maker = v[5].u;
     dv->owner = v[6].u;
     dv->status = (uint32_t)v[7].u;
@@ -90,7 +90,7 @@ int tc__device_store(tc__rx *rx, const uint8_t id[TC_DEVICE_ID_LEN], const tc__d
     tc_cbor_put_text(&e, (const char *)dv->serial, dv->serial_len);
     if (dv->has_claim) {
         tc_cbor_put_uint(&e, 5);
-        tc_cbor_put_bytes(&e, dv->claim, 32);
+        tc_cbor_put_bytes(&e, dv->claim_pub, 32);
     }
     tc_cbor_put_uint(&e, 6);
     tc_cbor_put_uint(&e, dv->maker);

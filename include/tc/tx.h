@@ -153,4 +153,34 @@ int tc_tx_sign1(uint8_t *out, size_t cap, size_t *len, const uint8_t *payload,
 int tc_tx_sign_multi(uint8_t *out, size_t cap, size_t *len, const uint8_t *payload,
                      size_t payload_len, const uint8_t (*secs)[TC_ED25519_SEC_LEN], size_t n);
 
+/* ---- device claims (docs/ledger.md, "Claiming a device") ----
+ * A one-time claim KEY, not a revealed secret: the manufacturer records
+ * claim_pub in dev.manufacture; the claiming operator proves knowledge of
+ * the secret by a signature over (chain id, device id, its own org id), so
+ * the secret never appears on chain and a signature copied from the
+ * mempool names the original org. The secret should carry >= 128 bits of
+ * entropy (it is printed on the device or its packaging). */
+#define TC_CLAIM_INFO "thingchain/claim/v1"
+/* ["thingchain/claim/v1", chain id, device id, org]: array + text(19) +
+ * text(<= 64) + bstr(16) + uint64 heads. */
+#define TC_CLAIM_MSG_MAX (1 + 20 + 2 + 64 + 1 + TC_DEVICE_ID_LEN + 9)
+
+/* The claim key pair: seed = HKDF-SHA256(ikm = secret, salt = none,
+ * info = "thingchain/claim/v1"), then Ed25519 from the seed. */
+void tc_claim_key(uint8_t pub[TC_ED25519_PUB_LEN], uint8_t sec[TC_ED25519_SEC_LEN],
+                  const uint8_t *secret, size_t secret_len);
+/* The signed claim message (deterministic CBOR, written into out):
+ * ["thingchain/claim/v1", chain id (text, 1-64 bytes), device id (bstr 16), org id (uint)]. */
+int tc_claim_message(uint8_t *out, size_t cap, size_t *len, const uint8_t *chain_id,
+                     size_t chain_id_len, const uint8_t dev_id[TC_DEVICE_ID_LEN], uint64_t org);
+/* sig = Ed25519 by the claim key derived from secret over the claim message. */
+int tc_claim_sign(uint8_t sig[TC_ED25519_SIG_LEN], const uint8_t *secret, size_t secret_len,
+                  const uint8_t *chain_id, size_t chain_id_len,
+                  const uint8_t dev_id[TC_DEVICE_ID_LEN], uint64_t org);
+/* 0 when sig is claim_pub's signature over the claim message for exactly
+ * this chain, device and org; TC_ERR_LEDGER_CLAIM otherwise. */
+int tc_claim_verify(const uint8_t sig[TC_ED25519_SIG_LEN], const uint8_t claim_pub[TC_ED25519_PUB_LEN],
+                    const uint8_t *chain_id, size_t chain_id_len,
+                    const uint8_t dev_id[TC_DEVICE_ID_LEN], uint64_t org);
+
 #endif

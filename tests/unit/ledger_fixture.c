@@ -316,12 +316,12 @@ void fixture_device_keys(fixture_device *d, unsigned seed)
 
 int fixture_device_new(fixture_chain *c, fixture_device *d, unsigned seed, uint64_t owner)
 {
-    uint8_t body[512], h[32];
+    uint8_t body[512], cpub[32], csec[64], sig[64];
     size_t bl, n;
     tc_cbor_enc e;
     tc_err err;
     fixture_device_keys(d, seed);
-    tc_sha256(h, d->secret, strlen(d->secret));
+    tc_claim_key(cpub, csec, (const uint8_t *)d->secret, strlen(d->secret));
     tc_cbor_enc_init(&e, body, sizeof body);
     tc_cbor_put_map(&e, 1);
     tc_cbor_put_uint(&e, 1);
@@ -331,7 +331,7 @@ int fixture_device_new(fixture_chain *c, fixture_device *d, unsigned seed, uint6
     tc_cbor_put_uint(&e, 2); tc_cbor_put_bytes(&e, d->x, 32);
     tc_cbor_put_uint(&e, 3); tc_cbor_put_cstr(&e, "sensor-1");
     tc_cbor_put_uint(&e, 4); tc_cbor_put_cstr(&e, d->secret);
-    tc_cbor_put_uint(&e, 5); tc_cbor_put_bytes(&e, h, 32);
+    tc_cbor_put_uint(&e, 5); tc_cbor_put_bytes(&e, cpub, 32);
     if (tc_cbor_enc_finish(&e, &bl)) return TC_ERR_INVALID_ARG;
     int rc = fixture_org(c, &err, TC_TX_DEV_MANUFACTURE, FX_MAKER, TC_KEYS_ADMIN, body, bl,
                          fixture_admin(c, FX_MAKER, &n), 2);
@@ -339,7 +339,10 @@ int fixture_device_new(fixture_chain *c, fixture_device *d, unsigned seed, uint6
     tc_cbor_enc_init(&e, body, sizeof body);
     tc_cbor_put_map(&e, 2);
     tc_cbor_put_uint(&e, 1); tc_cbor_put_bytes(&e, d->id, 16);
-    tc_cbor_put_uint(&e, 2); tc_cbor_put_bytes(&e, (const uint8_t *)d->secret, strlen(d->secret));
+    if (tc_claim_sign(sig, (const uint8_t *)d->secret, strlen(d->secret), c->ctx.chain_id,
+                      c->ctx.chain_id_len, d->id, owner))
+        return TC_ERR_INVALID_ARG;
+    tc_cbor_put_uint(&e, 2); tc_cbor_put_bytes(&e, sig, sizeof sig);
     if (tc_cbor_enc_finish(&e, &bl)) return TC_ERR_INVALID_ARG;
     const uint8_t (*adm)[64] = fixture_admin(c, owner, &n);
     return fixture_org(c, &err, TC_TX_DEV_CLAIM, owner, TC_KEYS_ADMIN, body, bl, adm, n);

@@ -64,7 +64,8 @@ int fixture_dev(fixture_chain *c, tc_err *err, uint32_t type, const uint8_t id[1
 /* Applies raw transaction bytes inside a savepoint. */
 int fixture_apply_raw(fixture_chain *c, tc_err *err, const uint8_t *tx, size_t len);
 
-/* A device made by FX_MAKER from seed s: keys, id, claim secret "claim-<s>". */
+/* A device made by FX_MAKER from seed s: keys, id, claim secret "claim-<s>"
+ * (its claim key, tc_claim_key, is what the manufacturer records). */
 typedef struct fixture_device {
     uint8_t id[16];
     uint8_t pub[32], sec[64], x[32];

@@ -24,6 +24,16 @@ static void dev_body(const uint8_t id[16])
     end();
 }
 
+/* dev.claim body {1: device, 2: claim signature}. */
+static void claim_body(const uint8_t id[16], const uint8_t sig[64])
+{
+    begin();
+    tc_cbor_put_map(&e, 2);
+    tc_cbor_put_uint(&e, 1); tc_cbor_put_bytes(&e, id, 16);
+    tc_cbor_put_uint(&e, 2); tc_cbor_put_bytes(&e, sig, 64);
+    end();
+}
+
 static int dev_status(const uint8_t id[16], uint64_t *owner)
 {
     uint8_t k[17] = {'D'}, v[4096];
@@ -55,30 +65,58 @@ static void test_manufacture_and_claim(void)
     CHECK_EQ(owner, 0);
     /* Same device again: duplicate. */
     CHECK_ERR(fixture_device_new(&C, &d, 1, 0), TC_ERR_LEDGER_DUPLICATE);
-    /* Claim with the wrong secret, by a non-operator, then correctly. */
-    begin();
-    tc_cbor_put_map(&e, 2);
-    tc_cbor_put_uint(&e, 1); tc_cbor_put_bytes(&e, d.id, 16);
-    tc_cbor_put_uint(&e, 2); tc_cbor_put_bytes(&e, (const uint8_t *)"wrong", 5);
-    end();
+    /* Claims carry a signature by the one-time claim key over (chain id,
+     * device id, claiming org): never the secret. */
+    const uint8_t *cid = C.ctx.chain_id;
+    size_t cl = C.ctx.chain_id_len, sl = strlen(d.secret);
+    uint8_t sig[64], fleet_sig[64];
+    /* Wrong key: a signature by a key derived from another secret. */
+    CHECK_OK(tc_claim_sign(sig, (const uint8_t *)"wrong", 5, cid, cl, d.id, FX_FLEET));
+    claim_body(d.id, sig);
     CHECK_ERR(fixture_org(&C, &E, TC_TX_DEV_CLAIM, FX_FLEET, TC_KEYS_ADMIN, B, BL, ADM(FX_FLEET)), TC_ERR_LEDGER_CLAIM);
-    begin();
-    tc_cbor_put_map(&e, 2);
-    tc_cbor_put_uint(&e, 1); tc_cbor_put_bytes(&e, d.id, 16);
-    tc_cbor_put_uint(&e, 2); tc_cbor_put_bytes(&e, (const uint8_t *)d.secret, strlen(d.secret));
-    end();
+    CHECK(strstr(E.msg, "claim key") != NULL);
+    /* Right key, signed for another chain. */
+    CHECK_OK(tc_claim_sign(sig, (const uint8_t *)d.secret, sl, (const uint8_t *)"other-chain", 11, d.id, FX_FLEET));
+    claim_body(d.id, sig);
+    CHECK_ERR(fixture_org(&C, &E, TC_TX_DEV_CLAIM, FX_FLEET, TC_KEYS_ADMIN, B, BL, ADM(FX_FLEET)), TC_ERR_LEDGER_CLAIM);
+    /* Right key, signed for another device. */
+    uint8_t other_id[16];
+    memcpy(other_id, d.id, 16);
+    other_id[0] ^= 1;
+    CHECK_OK(tc_claim_sign(sig, (const uint8_t *)d.secret, sl, cid, cl, other_id, FX_FLEET));
+    claim_body(d.id, sig);
+    CHECK_ERR(fixture_org(&C, &E, TC_TX_DEV_CLAIM, FX_FLEET, TC_KEYS_ADMIN, B, BL, ADM(FX_FLEET)), TC_ERR_LEDGER_CLAIM);
+    /* A non-operator cannot claim even with its own valid signature. */
+    CHECK_OK(tc_claim_sign(sig, (const uint8_t *)d.secret, sl, cid, cl, d.id, FX_VENDOR2));
+    claim_body(d.id, sig);
     CHECK_ERR(fixture_org(&C, &E, TC_TX_DEV_CLAIM, FX_VENDOR2, TC_KEYS_ADMIN, B, BL, ADM(FX_VENDOR2)), TC_ERR_LEDGER_ROLE);
+    /* Front-running: the rival copies FX_FLEET's pending claim signature
+     * into its own claim, before FX_FLEET's is ordered. Rejected: the
+     * signature names FX_FLEET. */
+    CHECK_OK(tc_claim_sign(fleet_sig, (const uint8_t *)d.secret, sl, cid, cl, d.id, FX_FLEET));
+    claim_body(d.id, fleet_sig);
+    CHECK(memmem(B, BL, d.secret, sl) == NULL); /* the secret is not in the transaction */
+    CHECK_ERR(fixture_org(&C, &E, TC_TX_DEV_CLAIM, FX_RIVAL, TC_KEYS_ADMIN, B, BL, ADM(FX_RIVAL)), TC_ERR_LEDGER_CLAIM);
+    CHECK_EQ(dev_status(d.id, &owner), 0);
+    CHECK_EQ(owner, 0);
+    /* The original claim is still good. */
     CHECK_OK(fixture_org(&C, &E, TC_TX_DEV_CLAIM, FX_FLEET, TC_KEYS_ADMIN, B, BL, ADM(FX_FLEET)));
     CHECK_EQ(dev_status(d.id, &owner), 0);
     CHECK_EQ(owner, FX_FLEET);
-    /* The secret is one-time: a second claim fails. */
+    /* One-time: a second claim fails, whoever signs (the claim key is gone
+     * from the record), even the original owner with a fresh nonce. */
+    CHECK_OK(tc_claim_sign(sig, (const uint8_t *)d.secret, sl, cid, cl, d.id, FX_RIVAL));
+    claim_body(d.id, sig);
     CHECK_ERR(fixture_org(&C, &E, TC_TX_DEV_CLAIM, FX_RIVAL, TC_KEYS_ADMIN, B, BL, ADM(FX_RIVAL)), TC_ERR_LEDGER_CLAIM);
+    claim_body(d.id, fleet_sig);
+    CHECK_ERR(fixture_org(&C, &E, TC_TX_DEV_CLAIM, FX_FLEET, TC_KEYS_ADMIN, B, BL, ADM(FX_FLEET)), TC_ERR_LEDGER_CLAIM);
+    CHECK(strstr(E.msg, "already has an owner") != NULL);
     /* Unknown device. */
     uint8_t unknown[16] = {1, 2, 3};
     begin();
     tc_cbor_put_map(&e, 2);
     tc_cbor_put_uint(&e, 1); tc_cbor_put_bytes(&e, unknown, 16);
-    tc_cbor_put_uint(&e, 2); tc_cbor_put_bytes(&e, (const uint8_t *)"x", 1);
+    tc_cbor_put_uint(&e, 2); tc_cbor_put_bytes(&e, sig, 64);
     end();
     CHECK_ERR(fixture_org(&C, &E, TC_TX_DEV_CLAIM, FX_FLEET, TC_KEYS_ADMIN, B, BL, ADM(FX_FLEET)),
               TC_ERR_LEDGER_UNKNOWN_DEVICE);
@@ -90,7 +128,8 @@ static void test_manufacture_rejects(void)
     fixture_device d;
     fixture_device_keys(&d, 2);
     /* Operator cannot manufacture; one maker key of two is below threshold. */
-    uint8_t h[32] = {0};
+    uint8_t h[32], hs[64];
+    tc_claim_key(h, hs, (const uint8_t *)"a claim secret", 14);
     begin();
     tc_cbor_put_map(&e, 1);
     tc_cbor_put_uint(&e, 1); tc_cbor_put_array(&e, 1);
@@ -109,6 +148,13 @@ static void test_manufacture_rejects(void)
     CHECK(B[5] == 0x58 && B[6] == 0x20);
     memset(B + 7, 0, 32);
     CHECK_ERR(fixture_org(&C, &E, TC_TX_DEV_MANUFACTURE, FX_MAKER, TC_KEYS_ADMIN, B, BL, ADM(FX_MAKER)), TC_ERR_LEDGER_BAD_KEY);
+    CHECK(strstr(E.msg, "identity key") != NULL);
+    /* Invalid claim key (the body's last 32 bytes). */
+    memcpy(B + 7, d.pub, 32);
+    CHECK_MEM(B + BL - 32, h, 32);
+    memset(B + BL - 32, 0, 32);
+    CHECK_ERR(fixture_org(&C, &E, TC_TX_DEV_MANUFACTURE, FX_MAKER, TC_KEYS_ADMIN, B, BL, ADM(FX_MAKER)), TC_ERR_LEDGER_BAD_KEY);
+    CHECK(strstr(E.msg, "claim key") != NULL);
     /* Empty batch and missing field are malformed. */
     static const uint8_t empty[] = {0xa1, 0x01, 0x80};
     CHECK_ERR(fixture_org(&C, &E, TC_TX_DEV_MANUFACTURE, FX_MAKER, TC_KEYS_ADMIN, empty, 3, ADM(FX_MAKER)), TC_ERR_LEDGER_MALFORMED);
@@ -119,7 +165,8 @@ static void test_manufacture_rejects(void)
 static void test_batch(void)
 {
     setup();
-    uint8_t h[32] = {0};
+    uint8_t h[32], hs[64];
+    tc_claim_key(h, hs, (const uint8_t *)"a claim secret", 14);
     begin();
     tc_cbor_put_map(&e, 1);
     tc_cbor_put_uint(&e, 1); tc_cbor_put_array(&e, 20);
