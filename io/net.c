@@ -1,0 +1,318 @@
+/* Peer links over TCP + Noise XX (include/tc/net.h; docs/node.md, "Peer
+ * protocol"). One libuv loop thread; every link is a small state machine:
+ * handshake (3 Noise messages), then encrypted application messages. */
+#include "tc/net.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "net_priv.h"
+#include "tc/alloc.h"
+#include "tc/keyfile.h"
+#include "tc/log.h"
+
+static const char k_prologue[] = "thingchain-p2p-v1";
+static const char k_ident[] = "thingchain-p2p-v1 static";
+
+/* ---- identity payload ---- */
+static size_t ident_msg(uint8_t *out, const char *chain_id, const uint8_t xpub[TC_X25519_LEN])
+{
+    size_t a = sizeof k_ident - 1, b = strlen(chain_id);
+    memcpy(out, k_ident, a);
+    memcpy(out + a, chain_id, b);
+    memcpy(out + a + b, xpub, TC_X25519_LEN);
+    return a + b + TC_X25519_LEN;
+}
+
+static int check_ident(tc_net_link *l, const uint8_t *p, size_t len)
+{
+    uint8_t rs[TC_X25519_LEN], msg[128];
+    if (len != NET_IDENT_LEN || tcdev_noise_remote_static(&l->hs, rs) != 0)
+        return -1;
+    size_t n = ident_msg(msg, l->n->chain_id, rs);
+    if (tc_ed25519_verify(p + TC_ED25519_PUB_LEN, msg, n, p) != 0)
+        return -1;
+    memcpy(l->pub, p, TC_ED25519_PUB_LEN);
+    if (memcmp(l->pub, l->n->pub, TC_ED25519_PUB_LEN) == 0 || !l->n->cb.is_known(l->n->cb.ctx, l->pub))
+        return -2;
+    return 0;
+}
+
+/* ---- raw writes ---- */
+typedef struct wreq {
+    uv_write_t req;
+    tc_net_link *l;
+    size_t len;
+    uint8_t data[];
+} wreq;
+
+static void on_written(uv_write_t *req, int status)
+{
+    wreq *w = (wreq *)req;
+    w->l->queued -= w->len;
+    if (status < 0)
+        tc__net_link_close(w->l, "write failed");
+    tc_free(w);
+}
+
+static int write_raw(tc_net_link *l, wreq *w)
+{
+    if (l->closing) {
+        tc_free(w);
+        return TC_ERR_IO;
+    }
+    w->l = l;
+    l->queued += w->len;
+    uv_buf_t b = uv_buf_init((char *)w->data, (unsigned)w->len);
+    if (uv_write(&w->req, (uv_stream_t *)&l->tcp, &b, 1, on_written) != 0) {
+        l->queued -= w->len;
+        tc_free(w);
+        tc__net_link_close(l, "write failed");
+        return TC_ERR_IO;
+    }
+    return 0;
+}
+
+static int send_hs(tc_net_link *l, const uint8_t *payload, size_t plen)
+{
+    wreq *w = tc_malloc(sizeof *w + 2 + plen + TCDEV_NOISE_MAX_HS_OVERHEAD);
+    size_t n;
+    if (!w)
+        return TC_ERR_NOMEM;
+    if (tcdev_noise_write_message(&l->hs, w->data + 2, plen + TCDEV_NOISE_MAX_HS_OVERHEAD, &n, payload,
+                                  plen) != 0) {
+        tc_free(w);
+        return TC_ERR_IO;
+    }
+    w->data[0] = (uint8_t)(n >> 8);
+    w->data[1] = (uint8_t)n;
+    w->len = n + 2;
+    return write_raw(l, w);
+}
+
+int tc_net_send(tc_net_link *l, const uint8_t *msg, size_t len)
+{
+    if (!l->up || l->closing)
+        return TC_ERR_IO;
+    if (len > TC_NET_MAX_MSG)
+        return TC_ERR_LIMIT;
+    if (l->queued > TC_NET_MAX_QUEUED) {
+        tc__net_link_close(l, "peer too slow (send queue over its ceiling)");
+        return TC_ERR_LIMIT;
+    }
+    size_t total = 4 + len, chunk = TCDEV_NOISE_MAX_PAYLOAD;
+    size_t nchunks = (total + chunk - 1) / chunk;
+    wreq *w = tc_malloc(sizeof *w + total + nchunks * (2 + TCDEV_NOISE_TAG_LEN));
+    uint8_t *plain = tc_malloc(total);
+    if (!w || !plain) {
+        tc_free(w);
+        tc_free(plain);
+        return TC_ERR_NOMEM;
+    }
+    plain[0] = (uint8_t)(len >> 24); plain[1] = (uint8_t)(len >> 16);
+    plain[2] = (uint8_t)(len >> 8); plain[3] = (uint8_t)len;
+    memcpy(plain + 4, msg, len);
+    size_t off = 0, pos = 0;
+    while (off < total) {
+        size_t take = total - off < chunk ? total - off : chunk, n;
+        if (tcdev_noise_encrypt(&l->tx, w->data + pos + 2, take + TCDEV_NOISE_TAG_LEN, &n, NULL, 0,
+                                plain + off, take) != 0) {
+            tc_free(w);
+            tc_free(plain);
+            tc__net_link_close(l, "encrypt failed");
+            return TC_ERR_IO;
+        }
+        w->data[pos] = (uint8_t)(n >> 8);
+        w->data[pos + 1] = (uint8_t)n;
+        pos += 2 + n;
+        off += take;
+    }
+    tc_free(plain);
+    w->len = pos;
+    return write_raw(l, w);
+}
+
+void tc_net_broadcast(tc_net *n, const tc_net_link *except, const uint8_t *msg, size_t len)
+{
+    for (tc_net_link *l = n->links, *next; l; l = next) {
+        next = l->next;
+        if (l != except && l->up && !l->closing)
+            tc_net_send(l, msg, len);
+    }
+}
+
+const uint8_t *tc_net_link_pub(const tc_net_link *l) { return l->pub; }
+
+size_t tc_net_peer_count(const tc_net *n)
+{
+    size_t c = 0;
+    for (const tc_net_link *l = n->links; l; l = l->next)
+        c += l->up && !l->closing;
+    return c;
+}
+
+/* ---- handshake ---- */
+static int start_hs(tc_net_link *l)
+{
+    uint8_t eph[32], pro[sizeof k_prologue + 64];
+    tc_err err;
+    size_t a = sizeof k_prologue - 1, b = strlen(l->n->chain_id);
+    memcpy(pro, k_prologue, a);
+    memcpy(pro + a, l->n->chain_id, b);
+    if (tc_keyfile_random(&err, eph) != 0)
+        return TC_ERR_IO;
+    int rc = tcdev_noise_init(&l->hs, tcdev_noise_pattern_find("XX", 2), l->initiator, pro, a + b,
+                              l->n->xsec, NULL, eph);
+    tc_wipe(eph, sizeof eph);
+    if (rc == 0 && l->initiator)
+        rc = send_hs(l, NULL, 0);
+    return rc;
+}
+
+static void link_up(tc_net_link *l)
+{
+    if (tcdev_noise_split(&l->hs, &l->tx, &l->rx, NULL) != 0) {
+        tc__net_link_close(l, "split failed");
+        return;
+    }
+    l->up = 1;
+    if (l->d)
+        l->d->backoff = 0;
+    char hex[17];
+    static const char digits[] = "0123456789abcdef";
+    for (int i = 0; i < 8; i++) {
+        hex[2 * i] = digits[l->pub[i] >> 4];
+        hex[2 * i + 1] = digits[l->pub[i] & 15];
+    }
+    hex[16] = 0;
+    TC_LOGI("peer %s… linked (%s)", hex, l->initiator ? "outbound" : "inbound");
+    l->n->cb.on_up(l->n->cb.ctx, l);
+}
+
+static void on_hs_msg(tc_net_link *l, const uint8_t *m, size_t len)
+{
+    uint8_t payload[NET_IDENT_LEN + 16];
+    size_t plen;
+    if (tcdev_noise_read_message(&l->hs, payload, sizeof payload, &plen, m, len) != 0) {
+        tc__net_link_close(l, "handshake failed (different chain or bad message)");
+        return;
+    }
+    if (l->hs.msg_index == 1) { /* responder read msg 1: answer with our identity */
+        if (send_hs(l, l->n->ident, NET_IDENT_LEN) != 0)
+            tc__net_link_close(l, "handshake write failed");
+        return;
+    }
+    int c = check_ident(l, payload, plen);
+    if (c != 0) {
+        tc__net_link_close(l, c == -1 ? "peer identity does not verify" : "peer key is not a known node");
+        return;
+    }
+    if (l->initiator && send_hs(l, l->n->ident, NET_IDENT_LEN) != 0) {
+        tc__net_link_close(l, "handshake write failed");
+        return;
+    }
+    link_up(l);
+}
+
+/* Decrypted transport bytes: reassemble application messages. */
+static void on_plain(tc_net_link *l, const uint8_t *p, size_t n)
+{
+    if (l->app_len + n > l->app_cap) {
+        size_t want = l->app_cap ? l->app_cap : 65536;
+        while (want < l->app_len + n) want *= 2;
+        if (want > 4 + TC_NET_MAX_MSG + TCDEV_NOISE_MAX_PAYLOAD) {
+            tc__net_link_close(l, "message over the ceiling");
+            return;
+        }
+        uint8_t *q = tc_realloc(l->app, want);
+        if (!q) {
+            tc__net_link_close(l, "out of memory");
+            return;
+        }
+        l->app = q;
+        l->app_cap = want;
+    }
+    memcpy(l->app + l->app_len, p, n);
+    l->app_len += n;
+    size_t off = 0;
+    while (!l->closing && l->app_len - off >= 4) {
+        const uint8_t *h = l->app + off;
+        size_t mlen = (size_t)h[0] << 24 | (size_t)h[1] << 16 | (size_t)h[2] << 8 | h[3];
+        if (mlen > TC_NET_MAX_MSG) {
+            tc__net_link_close(l, "message over the ceiling");
+            return;
+        }
+        if (l->app_len - off - 4 < mlen)
+            break;
+        l->n->cb.on_msg(l->n->cb.ctx, l, h + 4, mlen);
+        off += 4 + mlen;
+    }
+    if (l->closing)
+        return;
+    memmove(l->app, l->app + off, l->app_len - off);
+    l->app_len -= off;
+}
+
+static void on_frame(tc_net_link *l, const uint8_t *m, size_t len)
+{
+    if (!l->up) {
+        on_hs_msg(l, m, len);
+        return;
+    }
+    size_t n;
+    if (tcdev_noise_decrypt(&l->rx, l->plain, sizeof l->plain, &n, NULL, 0, m, len) != 0) {
+        tc__net_link_close(l, "decrypt failed");
+        return;
+    }
+    on_plain(l, l->plain, n);
+}
+
+static void on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf)
+{
+    tc_net_link *l = h->data;
+    (void)hint;
+    *buf = uv_buf_init((char *)l->in + l->in_len, (unsigned)(sizeof l->in - l->in_len));
+}
+
+static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
+{
+    tc_net_link *l = s->data;
+    (void)buf;
+    if (nread < 0) {
+        tc__net_link_close(l, nread == UV_EOF ? "closed by peer" : uv_strerror((int)nread));
+        return;
+    }
+    l->in_len += (size_t)nread;
+    size_t off = 0;
+    while (!l->closing && l->in_len - off >= 2) {
+        size_t flen = (size_t)l->in[off] << 8 | l->in[off + 1];
+        if (l->in_len - off - 2 < flen)
+            break;
+        on_frame(l, l->in + off + 2, flen);
+        off += 2 + flen;
+    }
+    if (l->closing)
+        return;
+    memmove(l->in, l->in + off, l->in_len - off);
+    l->in_len -= off;
+}
+
+int tc__net_link_begin(tc_net_link *l)
+{
+    l->tcp.data = l;
+    uv_tcp_nodelay(&l->tcp, 1);
+    if (uv_read_start((uv_stream_t *)&l->tcp, on_alloc, on_read) != 0 || start_hs(l) != 0) {
+        tc__net_link_close(l, "cannot start handshake");
+        return TC_ERR_IO;
+    }
+    return 0;
+}
+
+int tc__net_ident(tc_net *n)
+{
+    uint8_t msg[128];
+    size_t len = ident_msg(msg, n->chain_id, n->xpub);
+    memcpy(n->ident, n->pub, TC_ED25519_PUB_LEN);
+    tc_ed25519_sign(n->ident + TC_ED25519_PUB_LEN, msg, len, n->sec);
+    return 0;
+}
