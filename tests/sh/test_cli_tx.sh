@@ -116,5 +116,37 @@ expect 1 "cosign a device transaction" "$T" tx cosign "$tmp/04.tx" --key "$OP" -
 for c in "tx build" "tx cosign" "tx show" "debug tx-apply"; do expect 0 "$c --help" "$T" $c --help; done
 expect 2 "tx-apply without genesis" "$T" debug tx-apply "$tmp/01.tx"
 
+# tx submit: POST raw bytes to URL/tx, against a loopback stand-in node that
+# records what it received and answers 202 (or 400 for /bad/tx).
+cat >"$tmp/srv.py" <<'PYEOF'
+import http.server, sys, json
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        n = int(self.headers["Content-Length"])
+        data = self.rfile.read(n)
+        open(sys.argv[2], "ab").write(data)
+        code = 400 if self.path.startswith("/bad") else 202
+        ok = self.path.endswith("/tx") and self.headers["Content-Type"] == "application/cbor"
+        body = json.dumps({"ok": ok and code == 202, "path": self.path, "len": n}).encode()
+        self.send_response(code); self.send_header("Content-Length", str(len(body))); self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *a): pass
+s = http.server.HTTPServer(("127.0.0.1", 0), H)
+open(sys.argv[1], "w").write(str(s.server_address[1]))
+s.serve_forever()
+PYEOF
+$PY "$tmp/srv.py" "$tmp/port" "$tmp/received" & srv=$!
+for _ in $(seq 50); do [ -s "$tmp/port" ] && break; sleep 0.1; done
+PORT=$(cat "$tmp/port" 2>/dev/null)
+expect 0 "tx submit" "$T" tx submit "$tmp/05.tx" --node "http://127.0.0.1:$PORT"
+grep -q '"ok": true' "$tmp/out" && grep -q '"path": "/tx"' "$tmp/out" && ok || bad "submit answer: $(cat "$tmp/out")"
+cmp -s "$tmp/received" "$tmp/05.tx" && ok || bad "node received other bytes"
+expect 1 "tx submit rejected by node" "$T" tx submit "$tmp/05.tx" --node "http://127.0.0.1:$PORT/bad"
+kill $srv 2>/dev/null; wait $srv 2>/dev/null
+expect 1 "tx submit nobody listening" "$T" tx submit "$tmp/05.tx" --node "http://127.0.0.1:$PORT" --timeout 2000
+expect 2 "tx submit without --node" "$T" tx submit "$tmp/05.tx"
+expect 2 "tx submit https" "$T" tx submit "$tmp/05.tx" --node https://127.0.0.1:1
+expect 0 "tx submit --help" "$T" tx submit --help
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
