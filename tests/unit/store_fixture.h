@@ -170,7 +170,16 @@ typedef struct lx_chain {
     uint8_t *q[LX_QMAX];              /* queued signed transactions (tc_malloc'd) */
     size_t qlen[LX_QMAX];
     size_t nq;
+    double commit_s;                  /* time spent in tc_store_commit_block, summed */
 } lx_chain;
+
+#include <time.h>
+static inline double lx_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
 
 static inline void lx_key(uint8_t pub[32], uint8_t sec[64], unsigned seed)
 {
@@ -185,13 +194,17 @@ static inline void lx_key(uint8_t pub[32], uint8_t sec[64], unsigned seed)
 typedef struct lx_dev {
     uint8_t id[16], pub[32], sec[64], x[32];
     char secret[24];
+    uint64_t nonce;                   /* last nonce the device signed */
 } lx_dev;
 
 static inline void lx_dev_keys(lx_dev *d, unsigned seed)
 {
     memset(d, 0, sizeof *d);
     lx_key(d->pub, d->sec, 100000 + seed);
-    memset(d->x, (int)(seed & 0xff), 32); /* any 32 bytes: the rules only store it */
+    uint8_t xs[32];
+    memset(xs, (int)(seed & 0xff), sizeof xs);
+    xs[0] = 1;
+    tc_x25519_public(d->x, xs);
     tc_keyid(d->id, d->pub);
     snprintf(d->secret, sizeof d->secret, "claim-%u", seed);
 }
@@ -233,15 +246,16 @@ static inline uint64_t lx_nonce(lx_chain *c, const uint8_t *signer, size_t len)
     return c->nonces[c->nn++].nonce;
 }
 
-/* Signs body as signer with secs[0..n) and queues it. */
-static inline int lx_tx(lx_chain *c, uint32_t type, const uint8_t *signer, size_t signer_len,
-                        const uint8_t *body, size_t body_len, const uint8_t (*secs)[64], size_t n)
+/* Signs body as signer with secs[0..n) and queues it (nonce 0: the next
+ * one from the chain's table of key-set signers). */
+static inline int lx_tx_n(lx_chain *c, uint32_t type, const uint8_t *signer, size_t signer_len, uint64_t nonce,
+                          const uint8_t *body, size_t body_len, const uint8_t (*secs)[64], size_t n)
 {
     static uint8_t payload[TC_TX_MAX], tx[TC_TX_MAX + 2048];
     size_t pl, tl;
     if (c->nq == LX_QMAX) return TC_ERR_LIMIT;
     int rc = tc_tx_payload_encode(payload, sizeof payload, &pl, (const uint8_t *)"lx-chain", 8, type, signer,
-                                  signer_len, lx_nonce(c, signer, signer_len), body, body_len);
+                                  signer_len, nonce ? nonce : lx_nonce(c, signer, signer_len), body, body_len);
     if (rc) return rc;
     rc = signer[0] == TC_SIGNER_DEVICE ? tc_tx_sign1(tx, sizeof tx, &tl, payload, pl, secs[0])
                                        : tc_tx_sign_multi(tx, sizeof tx, &tl, payload, pl, secs, n);
@@ -251,6 +265,12 @@ static inline int lx_tx(lx_chain *c, uint32_t type, const uint8_t *signer, size_
     memcpy(c->q[c->nq], tx, tl);
     c->qlen[c->nq++] = tl;
     return 0;
+}
+
+static inline int lx_tx(lx_chain *c, uint32_t type, const uint8_t *signer, size_t signer_len,
+                        const uint8_t *body, size_t body_len, const uint8_t (*secs)[64], size_t n)
+{
+    return lx_tx_n(c, type, signer, signer_len, 0, body, body_len, secs, n);
 }
 
 static inline int lx_org_tx(lx_chain *c, uint32_t type, uint64_t org, uint8_t role, const uint8_t *body,
@@ -269,14 +289,14 @@ static inline int lx_admin_tx(lx_chain *c, uint32_t type, uint64_t org, const tc
     return lx_org_tx(c, type, org, TC_KEYS_ADMIN, f.buf, bl, c->adm_sec[org]);
 }
 
-static inline int lx_dev_tx(lx_chain *c, uint32_t type, const lx_dev *d, const tc_cbor_enc *e)
+static inline int lx_dev_tx(lx_chain *c, uint32_t type, lx_dev *d, const tc_cbor_enc *e)
 {
     uint8_t sg[TC_SIGNER_DEVICE_LEN];
     size_t bl;
     tc_cbor_enc f = *e;
     if (tc_cbor_enc_finish(&f, &bl)) return TC_ERR_INVALID_ARG;
     tc_signer_device(sg, d->id);
-    return lx_tx(c, type, sg, sizeof sg, f.buf, bl, (const uint8_t(*)[64])d->sec, 1);
+    return lx_tx_n(c, type, sg, sizeof sg, ++d->nonce, f.buf, bl, (const uint8_t(*)[64])d->sec, 1);
 }
 
 /* The queued transactions as the next block (time = last + step_ms);
@@ -301,7 +321,9 @@ static inline int lx_commit(lx_chain *c, uint64_t step_ms, size_t *accepted, int
     if (!rc) rc = tc_block_encode(NULL, 0, &len, &h, txs, c->nq, none, NULL, 0);
     if (!rc && !(raw = tc_malloc(len))) rc = TC_ERR_NOMEM;
     if (!rc) rc = tc_block_encode(raw, len, &len, &h, txs, c->nq, none, NULL, 0);
+    double t0 = lx_now();
     if (!rc) rc = tc_store_commit_block(c->s, &err, raw, len, sig_checked);
+    c->commit_s += lx_now() - t0;
     if (rc) fprintf(stderr, "lx_commit: %s\n", err.msg);
     if (!rc) c->time_ms = h.time_ms;
     if (!rc && accepted) {
@@ -361,7 +383,7 @@ static inline int lx_claim(lx_chain *c, const lx_dev *d, uint64_t org)
 }
 
 /* dev.set_attrs {name: value} signed by the device itself. */
-static inline int lx_set_attr(lx_chain *c, const lx_dev *d, const char *name, const char *value)
+static inline int lx_set_attr(lx_chain *c, lx_dev *d, const char *name, const char *value)
 {
     uint8_t body[256];
     tc_cbor_enc e;

@@ -30,7 +30,7 @@ static int groups(const lx_dev *d, const char *a, const char *b)
     return lx_admin_tx(&C, TC_TX_DEV_SET_GROUPS, LX_FLEET, &e);
 }
 
-static int publish(const lx_dev *d, const char *name, const char *type, const char *unit, uint64_t expiry)
+static int publish(lx_dev *d, const char *name, const char *type, const char *unit, uint64_t expiry)
 {
     uint8_t body[512];
     tc_cbor_enc e;
@@ -141,7 +141,7 @@ static int control(uint64_t id, uint64_t action)
     return lx_admin_tx(&C, TC_TX_FW_ROLLOUT_CONTROL, LX_FLEET, &e);
 }
 
-static int report(const lx_dev *d, uint64_t id, uint64_t version, uint64_t state)
+static int report(lx_dev *d, uint64_t id, uint64_t version, uint64_t state)
 {
     uint8_t body[64];
     tc_cbor_enc e;
