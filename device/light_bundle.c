@@ -65,6 +65,9 @@ int tcdev_bundle_decode(tcdev_bundle *b, const uint8_t *in, size_t len)
     /* Keys 1, 2, 4, 5, 6 are required. */
     if (!b->header || !b->cert || !b->kind || !b->proof || !b->key)
         return TC_ERR_LIGHT_BUNDLE;
+    /* No set has empty bytes: an empty key 3 is left out, not sent empty. */
+    if (b->valset && b->valset_len == 0)
+        return TC_ERR_LIGHT_BUNDLE;
     if (b->kind == TCDEV_BUNDLE_HISTORY && b->key_len != TC_HIST_LEAF_LEN)
         return TC_ERR_LIGHT_BUNDLE;
     return 0;
