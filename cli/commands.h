@@ -6,6 +6,8 @@ TC_CMD("keys gen", cmd_keys_gen, "create an Ed25519 key file (seed as 64 hex dig
 TC_CMD("keys show", cmd_keys_show, "print the public key and key id of a key file")
 TC_CMD("net init", cmd_net_init, "write genesis, keys and node configs for a local or multi-machine network")
 TC_CMD("net genesis", cmd_net_genesis, "validate a genesis document as a node does; print chain id and genesis hash")
+TC_CMD("genesis show", cmd_genesis_show, "print a genesis document (CBOR) as JSON with its genesis hash (the trust anchor)")
+TC_CMD("genesis build", cmd_genesis_build, "build a genesis document (CBOR) from its JSON form; print its genesis hash")
 TC_CMD("tx build", cmd_tx_build, "build and sign any transaction type from flags or a JSON file")
 TC_CMD("tx cosign", cmd_tx_cosign, "add a signature to a key-set (k-of-n) transaction file")
 TC_CMD("tx show", cmd_tx_show, "decode a transaction file; print a table or --json")
