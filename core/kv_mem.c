@@ -25,11 +25,28 @@ typedef struct mnode {
     struct mnode *l, *r;
     struct mnode *hnext; /* next in the hash bucket (index below) */
     uint64_t prio;       /* also the key's hash for the index */
-    uint8_t *val;
+    uint8_t *val;        /* inline (after the key) or its own allocation */
     size_t val_len;
+    size_t inl_cap;      /* bytes reserved inline after the key */
     size_t key_len;
-    uint8_t key[]; /* key_len bytes */
+    uint8_t key[]; /* key_len bytes, then inl_cap bytes of inline value */
 } mnode;
+
+/* Node, key and first value share one allocation (one malloc and one cache
+ * line fewer per record); a later longer value gets its own allocation. */
+static int val_is_inline(const mnode *n) { return n->val == n->key + n->key_len; }
+
+static void val_release(mnode *n)
+{
+    if (!val_is_inline(n)) tc_free(n->val);
+    n->val = NULL;
+}
+
+static void node_free(mnode *n)
+{
+    val_release(n);
+    tc_free(n);
+}
 
 /* One undo record: restore key to (had ? val : absent). */
 typedef struct undo {
@@ -239,23 +256,29 @@ static int mem_put(tc_kv *kv, const uint8_t *key, size_t key_len, const uint8_t 
     kv_mem *m = (kv_mem *)kv;
     if (key_len > KV_MEM_MAX_ITEM || val_len > KV_MEM_MAX_ITEM) return TC_ERR_LIMIT;
     mnode *cur = find(m, key, key_len);
-    uint8_t *v = dup_bytes(val, val_len);
-    if (!v) return TC_ERR_NOMEM;
     if (cur) {
+        uint8_t *v = NULL; /* allocate first: a failed put changes nothing */
+        if (val_len > cur->inl_cap && !(v = dup_bytes(val, val_len))) return TC_ERR_NOMEM;
         if (log_undo(m, key, key_len, cur, 0)) { tc_free(v); return TC_ERR_NOMEM; }
-        tc_free(cur->val);
+        val_release(cur);
+        if (!v) {
+            v = cur->key + cur->key_len;
+            if (val_len) memcpy(v, val, val_len);
+        }
         cur->val = v;
         cur->val_len = val_len;
         return TC_OK;
     }
-    mnode *n = tc_malloc(sizeof *n + key_len);
-    if (!n) { tc_free(v); return TC_ERR_NOMEM; }
-    if (log_undo(m, key, key_len, NULL, 0)) { tc_free(n); tc_free(v); return TC_ERR_NOMEM; }
+    mnode *n = tc_malloc(sizeof *n + key_len + val_len);
+    if (!n) return TC_ERR_NOMEM;
+    if (log_undo(m, key, key_len, NULL, 0)) { tc_free(n); return TC_ERR_NOMEM; }
     n->l = n->r = NULL;
     n->key_len = key_len;
     if (key_len) memcpy(n->key, key, key_len);
     n->prio = key_prio(key, key_len);
-    n->val = v;
+    n->inl_cap = val_len;
+    n->val = n->key + key_len;
+    if (val_len) memcpy(n->val, val, val_len);
     n->val_len = val_len;
     m->root = insert(m->root, n);
     index_add(m, n);
@@ -276,8 +299,7 @@ static int mem_del(tc_kv *kv, const uint8_t *key, size_t key_len)
         m->log->node = out;
         return TC_OK;
     }
-    tc_free(out->val);
-    tc_free(out);
+    node_free(out);
     return TC_OK;
 }
 
@@ -321,7 +343,7 @@ static void free_log(kv_mem *m)
         undo *u = m->log;
         m->log = u->next;
         tc_free(u->val);
-        if (u->node) { tc_free(u->node->val); tc_free(u->node); }
+        if (u->node) node_free(u->node);
         tc_free(u);
     }
 }
@@ -353,13 +375,12 @@ static void undo_one(kv_mem *m, undo *u)
             mnode *out = NULL;
             m->root = erase(m->root, u->key, u->key_len, &out);
             index_remove(m, out);
-            tc_free(out->val);
-            tc_free(out);
+            node_free(out);
         }
         return;
     }
     if (cur) {
-        tc_free(cur->val);
+        val_release(cur);
         cur->val = u->val;
         cur->val_len = u->val_len;
         u->val = NULL;
@@ -390,8 +411,7 @@ static void free_tree(mnode *n)
     while (n) {
         free_tree(n->l);
         mnode *r = n->r;
-        tc_free(n->val);
-        tc_free(n);
+        node_free(n);
         n = r;
     }
 }
