@@ -187,6 +187,10 @@ static int open_db(tc_store *s, tc_err *err, const char *path)
      * survives power loss (NORMAL would only protect against crashes). */
     if (sqlite3_exec(s->db, "PRAGMA synchronous=FULL", NULL, NULL, NULL) != SQLITE_OK)
         return tc_err_set(err, TC_ERR_STORE_OPEN, "store: %s: synchronous=FULL", path);
+    /* Performance only (bench_ledger profile: pread/pwrite of pages the
+     * default 2 MiB cache evicted between blocks): a 64 MiB page cache and
+     * temporary b-trees in memory. Durability is unchanged. */
+    sqlite3_exec(s->db, "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY", NULL, NULL, NULL);
     return 0;
 }
 
