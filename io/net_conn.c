@@ -136,7 +136,7 @@ static int parse_sa(struct sockaddr_in *sa, const char *addr)
     return uv_ip4_addr(host, port, sa) == 0 ? 0 : TC_ERR_INVALID_ARG;
 }
 
-int tc_net_new(tc_net **out, tc_err *err, uv_loop_t *loop, const tc_net_cb *cb, const char *chain_id,
+int tc_net_new(tc_net **out, tc_err *err, struct uv_loop_s *loop, const tc_net_cb *cb, const char *chain_id,
                const uint8_t sec[TC_ED25519_SEC_LEN], const char *listen, const char (*peers)[64],
                size_t npeers)
 {

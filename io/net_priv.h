@@ -2,6 +2,8 @@
 #ifndef TC_NET_PRIV_H
 #define TC_NET_PRIV_H
 
+#include <uv.h>
+
 #include "tc/net.h"
 #include "tcdev/noise.h"
 

@@ -25,7 +25,6 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <uv.h>
 
 #include "tc/crypto.h"
 #include "tc/errors.h"
@@ -34,6 +33,7 @@
 #define TC_NET_MAX_QUEUED (64u * 1024u * 1024u) /* unsent bytes per link before it is dropped */
 #define TC_NET_MAX_LINKS 256
 
+struct uv_loop_s; /* libuv's loop (uv_loop_t), kept opaque so this header stays OS-free */
 typedef struct tc_net tc_net;
 typedef struct tc_net_link tc_net_link;
 
@@ -48,7 +48,7 @@ typedef struct tc_net_cb {
 
 /* Starts listening on `listen` (HOST:PORT) and dialing each of peers.
  * sec: this node's Ed25519 key (copied). chain_id NUL-terminated. */
-int tc_net_new(tc_net **out, tc_err *err, uv_loop_t *loop, const tc_net_cb *cb, const char *chain_id,
+int tc_net_new(tc_net **out, tc_err *err, struct uv_loop_s *loop, const tc_net_cb *cb, const char *chain_id,
                const uint8_t sec[TC_ED25519_SEC_LEN], const char *listen, const char (*peers)[64],
                size_t npeers);
 /* Closes every link and handle; run the loop until it returns to finish,
