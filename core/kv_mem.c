@@ -22,7 +22,7 @@
 #define KV_MEM_MAX_ITEM (64u * 1024u * 1024u)
 
 typedef struct mnode {
-    struct mnode *l, *r;
+    struct mnode *l, *r, *up; /* treap children and parent */
     struct mnode *hnext; /* next in the hash bucket (index below) */
     uint64_t prio;       /* also the key's hash for the index */
     uint8_t *val;        /* inline (after the key) or its own allocation */
@@ -165,49 +165,49 @@ static void index_remove(struct kv_mem *m, mnode *n)
     n->hnext = NULL;
 }
 
-/* Splits t into keys < key (*lo) and keys >= key (*hi). */
-static void split(mnode *t, const uint8_t *key, size_t key_len, mnode **lo, mnode **hi)
+/* Treap updates by rotation with parent links: erasing a node found
+ * through the hash index needs no key comparisons and O(1) rotations in
+ * expectation (the state tree erases as many nodes as it writes). */
+static void replace_child(kv_mem *m, mnode *n, mnode *c)
 {
-    if (!t) { *lo = *hi = NULL; return; }
-    if (key_cmp(t->key, t->key_len, key, key_len) < 0) {
-        split(t->r, key, key_len, &t->r, hi);
-        *lo = t;
-    } else {
-        split(t->l, key, key_len, lo, &t->l);
-        *hi = t;
+    mnode *p = n->up;
+    if (!p) m->root = c;
+    else if (p->l == n) p->l = c;
+    else p->r = c;
+    if (c) c->up = p;
+}
+
+/* Rotates n above its parent. */
+static void rotate_up(kv_mem *m, mnode *n)
+{
+    mnode *p = n->up;
+    replace_child(m, p, n);
+    if (p->l == n) { p->l = n->r; if (n->r) n->r->up = p; n->r = p; }
+    else { p->r = n->l; if (n->l) n->l->up = p; n->l = p; }
+    p->up = n;
+}
+
+/* Links n (key not present) as a leaf, then rotates it up to heap order. */
+static void tree_insert(kv_mem *m, mnode *n)
+{
+    n->l = n->r = n->up = NULL;
+    if (!m->root) { m->root = n; return; }
+    mnode *cur = m->root;
+    for (;;) {
+        mnode **next = key_cmp(n->key, n->key_len, cur->key, cur->key_len) < 0 ? &cur->l : &cur->r;
+        if (!*next) { *next = n; n->up = cur; break; }
+        cur = *next;
     }
+    while (n->up && n->prio > n->up->prio) rotate_up(m, n);
 }
 
-/* Joins a and b where every key of a < every key of b. */
-static mnode *join(mnode *a, mnode *b)
+/* Unlinks n: rotates it down below its higher-priority child until it has
+ * at most one child, then splices it out. */
+static void tree_erase(kv_mem *m, mnode *n)
 {
-    if (!a) return b;
-    if (!b) return a;
-    if (a->prio > b->prio) { a->r = join(a->r, b); return a; }
-    b->l = join(a, b->l);
-    return b;
-}
-
-static mnode *insert(mnode *t, mnode *n)
-{
-    if (!t) return n;
-    if (n->prio > t->prio) {
-        split(t, n->key, n->key_len, &n->l, &n->r);
-        return n;
-    }
-    if (key_cmp(n->key, n->key_len, t->key, t->key_len) < 0) t->l = insert(t->l, n);
-    else t->r = insert(t->r, n);
-    return t;
-}
-
-/* Removes the node with this key (which must exist) and returns it in *out. */
-static mnode *erase(mnode *t, const uint8_t *key, size_t key_len, mnode **out)
-{
-    int c = key_cmp(key, key_len, t->key, t->key_len);
-    if (c == 0) { *out = t; return join(t->l, t->r); }
-    if (c < 0) t->l = erase(t->l, key, key_len, out);
-    else t->r = erase(t->r, key, key_len, out);
-    return t;
+    while (n->l && n->r) rotate_up(m, n->l->prio > n->r->prio ? n->l : n->r);
+    replace_child(m, n, n->l ? n->l : n->r);
+    n->l = n->r = n->up = NULL;
 }
 
 static uint8_t *dup_bytes(const uint8_t *p, size_t n)
@@ -272,7 +272,6 @@ static int mem_put(tc_kv *kv, const uint8_t *key, size_t key_len, const uint8_t 
     mnode *n = tc_malloc(sizeof *n + key_len + val_len);
     if (!n) return TC_ERR_NOMEM;
     if (log_undo(m, key, key_len, NULL, 0)) { tc_free(n); return TC_ERR_NOMEM; }
-    n->l = n->r = NULL;
     n->key_len = key_len;
     if (key_len) memcpy(n->key, key, key_len);
     n->prio = key_prio(key, key_len);
@@ -280,7 +279,7 @@ static int mem_put(tc_kv *kv, const uint8_t *key, size_t key_len, const uint8_t 
     n->val = n->key + key_len;
     if (val_len) memcpy(n->val, val, val_len);
     n->val_len = val_len;
-    m->root = insert(m->root, n);
+    tree_insert(m, n);
     index_add(m, n);
     return TC_OK;
 }
@@ -291,11 +290,10 @@ static int mem_del(tc_kv *kv, const uint8_t *key, size_t key_len)
     mnode *cur = find(m, key, key_len);
     if (!cur) return TC_OK;
     if (log_undo(m, key, key_len, cur, 1)) return TC_ERR_NOMEM;
-    mnode *out = NULL;
-    m->root = erase(m->root, key, key_len, &out);
+    mnode *out = cur;
+    tree_erase(m, out);
     index_remove(m, out);
     if (m->in_txn && !m->replaying) { /* keep it so rollback cannot fail */
-        out->l = out->r = NULL;
         m->log->node = out;
         return TC_OK;
     }
@@ -372,10 +370,9 @@ static void undo_one(kv_mem *m, undo *u)
     mnode *cur = find(m, u->key, u->key_len);
     if (!u->had) {
         if (cur) {
-            mnode *out = NULL;
-            m->root = erase(m->root, u->key, u->key_len, &out);
-            index_remove(m, out);
-            node_free(out);
+            tree_erase(m, cur);
+            index_remove(m, cur);
+            node_free(cur);
         }
         return;
     }
@@ -390,7 +387,7 @@ static void undo_one(kv_mem *m, undo *u)
     mnode *n = u->node;
     assert(n);
     u->node = NULL;
-    m->root = insert(m->root, n);
+    tree_insert(m, n);
     index_add(m, n);
 }
 
