@@ -184,54 +184,47 @@ void tc__cons_encode_round(tc_cons *c, const cons_round *r)
             }
 }
 
+/* The prevotes of round r for the valid value, as CBOR byte strings after an
+ * array header of cnt. Run once measuring (e without a buffer), once
+ * writing: the same code, so the two passes cannot disagree. Returns -1 if
+ * a vote does not fit the scratch buffer (never for a well-formed vote). */
+static int put_pol(tc_cons *c, tc_cbor_enc *e, const cons_round *r, size_t cnt)
+{
+    tc_cons_msg m;
+    uint8_t tmp[256];
+    size_t n;
+    tc_cbor_put_array(e, cnt);
+    for (size_t i = 0; i < c->vs->n; i++)
+        for (size_t k = 0; k < r->pv[i].present; k++)
+            if (vote_is(&r->pv[i].v[k], c->valid.id)) {
+                slot_msg(&m, c, r, TC_CONS_PREVOTE, i, k);
+                if (tc_cons_msg_encode(tmp, sizeof tmp, &n, &m) != 0)
+                    return -1;
+                tc_cbor_put_bytes(e, tmp, n);
+            }
+    return 0;
+}
+
 uint8_t *tc__cons_pol(tc_cons *c, size_t *len)
 {
     cons_round *r = c->valid.round >= 0 ? tc__cons_round(c, (uint32_t)c->valid.round, 0) : NULL;
     if (!r)
         return NULL;
-    size_t cnt = 0, total = 0, n;
-    tc_cons_msg m;
-    for (int pass = 0; pass < 2; pass++) {
-        uint8_t *buf = pass ? tc__cons_arena(c, total) : NULL;
-        if (pass && !buf)
-            return NULL;
-        tc_cbor_enc e;
-        tc_cbor_enc_init(&e, buf, pass ? total : 0);
-        if (pass)
-            tc_cbor_put_array(&e, cnt);
-        for (size_t i = 0; i < c->vs->n; i++)
-            for (size_t k = 0; k < r->pv[i].present; k++)
-                if (vote_is(&r->pv[i].v[k], c->valid.id)) {
-                    slot_msg(&m, c, r, TC_CONS_PREVOTE, i, k);
-                    if (tc_cons_msg_encode(NULL, 0, &n, &m) != 0)
-                        return NULL;
-                    uint8_t tmp[256];
-                    if (n > sizeof tmp)
-                        return NULL;
-                    tc_cons_msg_encode(tmp, sizeof tmp, &n, &m);
-                    tc_cbor_put_bytes(&e, tmp, n);
-                    cnt += !pass;
-                }
-        if (!pass) {
-            /* measure with the array header included */
-            tc_cbor_enc_init(&e, NULL, 0);
-            tc_cbor_put_array(&e, cnt);
-            for (size_t i = 0; i < c->vs->n; i++)
-                for (size_t k = 0; k < r->pv[i].present; k++)
-                    if (vote_is(&r->pv[i].v[k], c->valid.id)) {
-                        slot_msg(&m, c, r, TC_CONS_PREVOTE, i, k);
-                        tc_cons_msg_encode(NULL, 0, &n, &m);
-                        uint8_t tmp[256];
-                        tc_cons_msg_encode(tmp, sizeof tmp, &n, &m);
-                        tc_cbor_put_bytes(&e, tmp, n);
-                    }
-        }
-        if (tc_cbor_enc_finish(&e, pass ? len : &total) != 0)
-            return NULL;
-        if (pass)
-            return buf;
-    }
-    return NULL;
+    size_t cnt = 0, total;
+    for (size_t i = 0; i < c->vs->n; i++)
+        for (size_t k = 0; k < r->pv[i].present; k++)
+            cnt += vote_is(&r->pv[i].v[k], c->valid.id);
+    tc_cbor_enc e;
+    tc_cbor_enc_init(&e, NULL, 0);
+    if (put_pol(c, &e, r, cnt) != 0 || tc_cbor_enc_finish(&e, &total) != 0)
+        return NULL;
+    uint8_t *buf = tc__cons_arena(c, total);
+    if (!buf)
+        return NULL;
+    tc_cbor_enc_init(&e, buf, total);
+    if (put_pol(c, &e, r, cnt) != 0 || tc_cbor_enc_finish(&e, len) != 0)
+        return NULL;
+    return buf;
 }
 
 /* Evidence [msg_a, msg_b] of two conflicting signed messages by one signer. */
