@@ -210,3 +210,20 @@ int tc__cose_sig(tc_cbor_dec *d, const uint8_t **sig, tc_err *err)
                           "signature is %zu bytes; Ed25519 signatures are 64", n);
     return 0;
 }
+
+int tc__cose_envelope(tc_cbor_dec *d, tc__cose_env *env, const uint8_t *in, size_t in_len,
+                      uint64_t tag, const char *what, tc_err *err)
+{
+    tc_cbor_limits lim;
+    tc__cose_limits(&lim);
+    int rc = tc_cbor_dec_init(d, in, in_len, &lim);
+    if (rc) return tc_err_set(err, rc, "cose");
+    if ((rc = tc__cose_tag(d, &env->tagged, tag, what, err))) return rc;
+    uint64_t n;
+    if (tc_cbor_get_array(d, &n) || n != 4)
+        return tc_err_set(err, TC_ERR_COSE_STRUCTURE, "%s must be an array of 4", what);
+    if ((rc = tc__cose_prot_bstr(d, &env->prot, &env->prot_len, err))) return rc;
+    if (tc_cbor_get_raw(d, &env->unprot, &env->unprot_len))
+        return tc_err_set(err, TC_ERR_COSE_STRUCTURE, "%s truncated", what);
+    return tc__cose_payload(d, &env->payload, &env->payload_len, err);
+}

@@ -42,6 +42,20 @@ int tc__cose_prot_bstr(tc_cbor_dec *d, const uint8_t **p, size_t *n, tc_err *err
 /* Reads the 64-byte signature byte string. */
 int tc__cose_sig(tc_cbor_dec *d, const uint8_t **sig, tc_err *err);
 
+/* The common start of COSE_Sign1 and COSE_Sign (RFC 9052 §4.1, §4.2):
+ * [optional tag] [protected bstr, unprotected map, payload bstr, ...] —
+ * an array of 4 whose first three items are read here; the decoder is left
+ * at the fourth (signature or signatures). The unprotected map is returned
+ * as its raw item for tc__cose_headers. */
+typedef struct tc__cose_env {
+    int tagged;
+    const uint8_t *prot; size_t prot_len;
+    const uint8_t *unprot; size_t unprot_len;
+    const uint8_t *payload; size_t payload_len;
+} tc__cose_env;
+int tc__cose_envelope(tc_cbor_dec *d, tc__cose_env *env, const uint8_t *in, size_t in_len,
+                      uint64_t tag, const char *what, tc_err *err);
+
 /* Limits used to decode COSE objects: depth 8 is plenty for headers. */
 void tc__cose_limits(tc_cbor_limits *lim);
 

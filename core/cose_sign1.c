@@ -85,21 +85,17 @@ int tc_cose_sign1_parse(tc_cose_sign1 *msg, const uint8_t *in, size_t in_len, tc
 {
     assert(msg && (in || in_len == 0));
     memset(msg, 0, sizeof *msg);
-    tc_cbor_limits lim;
-    tc__cose_limits(&lim);
     tc_cbor_dec d;
-    int rc = tc_cbor_dec_init(&d, in, in_len, &lim);
-    if (rc) return tc_err_set(err, rc, "cose");
-    if ((rc = tc__cose_tag(&d, &msg->tagged, TC_COSE_TAG_SIGN1, "COSE_Sign1", err))) return rc;
-    uint64_t n;
-    if (tc_cbor_get_array(&d, &n) || n != 4)
-        return tc_err_set(err, TC_ERR_COSE_STRUCTURE, "COSE_Sign1 must be an array of 4");
-    if ((rc = tc__cose_prot_bstr(&d, &msg->protected_hdr, &msg->protected_len, err))) return rc;
-    const uint8_t *unprot;
-    size_t unprot_len;
-    if (tc_cbor_get_raw(&d, &unprot, &unprot_len))
-        return tc_err_set(err, TC_ERR_COSE_STRUCTURE, "COSE_Sign1 truncated");
-    if ((rc = tc__cose_payload(&d, &msg->payload, &msg->payload_len, err))) return rc;
+    tc__cose_env env;
+    int rc = tc__cose_envelope(&d, &env, in, in_len, TC_COSE_TAG_SIGN1, "COSE_Sign1", err);
+    if (rc) return rc;
+    msg->tagged = env.tagged;
+    msg->protected_hdr = env.prot;
+    msg->protected_len = env.prot_len;
+    msg->payload = env.payload;
+    msg->payload_len = env.payload_len;
+    const uint8_t *unprot = env.unprot;
+    size_t unprot_len = env.unprot_len;
     /* Headers first: the alg decides what a valid signature looks like. */
     tc__cose_hdr h;
     if ((rc = tc__cose_headers(&h, msg->protected_hdr, msg->protected_len, unprot, unprot_len, 1, err)))
