@@ -74,11 +74,13 @@ benches: $(PROGRAMS) $(BENCHES)
 help:
 	@echo "make            build the programs (build/rel/)"
 	@echo "make test       install missing packages, build with ASan+UBSan, run every test"
-	@echo "make run        install missing packages, build, run the main job"
+	@echo "make run        install missing packages, build, start a local 4-validator network"
 	@echo "make bench      build optimised and print benchmark figures with reference ratios"
 	@echo "make fuzz       run every libFuzzer target for FUZZ_SECONDS (default 60) each"
 	@echo "make device-check  compile the device SDK as C99 -pedantic and check its symbols"
 	@echo "make device-size   cross-compile the device SDK for Cortex-M4 and print its size"
+	@echo "make sim-long   run 10,000 consensus simulator seeds"
+	@echo "make stop       stop the nodes started by make run"
 	@echo "make clean      remove build/"
 
 deps:
