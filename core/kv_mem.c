@@ -20,6 +20,9 @@
 /* Ceiling on one key or value: the store holds Merkle nodes and ledger
  * records, never blobs this large. */
 #define KV_MEM_MAX_ITEM (64u * 1024u * 1024u)
+#define KV_MEM_FREE_CLASSES 4
+#define KV_MEM_FREE_MAX_SIZE 256u   /* larger blocks go back to tc_free */
+#define KV_MEM_FREE_MAX_COUNT 65536u /* blocks kept per class (ceiling) */
 
 typedef struct mnode {
     struct mnode *l, *r, *up; /* treap children and parent */
@@ -42,7 +45,7 @@ static void val_release(mnode *n)
     n->val = NULL;
 }
 
-static void node_free(mnode *n)
+static void node_destroy(mnode *n)
 {
     val_release(n);
     tc_free(n);
@@ -69,10 +72,49 @@ typedef struct kv_mem {
      * back to the treap, so no operation fails because of it. */
     mnode **bucket;
     size_t nbucket, count; /* nbucket: 0 or a power of two */
+    /* Recycled node blocks of a few exact sizes (linked through l): the
+     * state tree frees as many equal-sized nodes as it creates, and
+     * malloc/free of them cost a fifth of an update. */
+    struct free_class { size_t size, n; mnode *head; } fc[KV_MEM_FREE_CLASSES];
     int in_txn;
     int replaying; /* rollback in progress: do not log */
     undo *log;     /* newest first */
 } kv_mem;
+
+static size_t node_size(const mnode *n) { return sizeof *n + n->key_len + n->inl_cap; }
+
+static mnode *node_alloc(kv_mem *m, size_t size)
+{
+    for (int i = 0; i < KV_MEM_FREE_CLASSES; i++) {
+        struct free_class *c = &m->fc[i];
+        if (c->size == size && c->head) {
+            mnode *n = c->head;
+            c->head = n->l;
+            c->n--;
+            return n;
+        }
+    }
+    return tc_malloc(size);
+}
+
+static void node_free(kv_mem *m, mnode *n)
+{
+    size_t size = node_size(n);
+    val_release(n);
+    if (size <= KV_MEM_FREE_MAX_SIZE) {
+        struct free_class *c = NULL;
+        for (int i = 0; !c && i < KV_MEM_FREE_CLASSES; i++) if (m->fc[i].size == size) c = &m->fc[i];
+        for (int i = 0; !c && i < KV_MEM_FREE_CLASSES; i++) if (m->fc[i].n == 0) c = &m->fc[i];
+        if (c && c->n < KV_MEM_FREE_MAX_COUNT) {
+            c->size = size;
+            n->l = c->head;
+            c->head = n;
+            c->n++;
+            return;
+        }
+    }
+    tc_free(n);
+}
 
 static int key_cmp(const uint8_t *a, size_t al, const uint8_t *b, size_t bl)
 {
@@ -269,7 +311,7 @@ static int mem_put(tc_kv *kv, const uint8_t *key, size_t key_len, const uint8_t 
         cur->val_len = val_len;
         return TC_OK;
     }
-    mnode *n = tc_malloc(sizeof *n + key_len + val_len);
+    mnode *n = node_alloc(m, sizeof *n + key_len + val_len);
     if (!n) return TC_ERR_NOMEM;
     if (log_undo(m, key, key_len, NULL, 0)) { tc_free(n); return TC_ERR_NOMEM; }
     n->key_len = key_len;
@@ -297,7 +339,7 @@ static int mem_del(tc_kv *kv, const uint8_t *key, size_t key_len)
         m->log->node = out;
         return TC_OK;
     }
-    node_free(out);
+    node_free(m, out);
     return TC_OK;
 }
 
@@ -341,7 +383,7 @@ static void free_log(kv_mem *m)
         undo *u = m->log;
         m->log = u->next;
         tc_free(u->val);
-        if (u->node) node_free(u->node);
+        if (u->node) node_free(m, u->node);
         tc_free(u);
     }
 }
@@ -372,7 +414,7 @@ static void undo_one(kv_mem *m, undo *u)
         if (cur) {
             tree_erase(m, cur);
             index_remove(m, cur);
-            node_free(cur);
+            node_free(m, cur);
         }
         return;
     }
@@ -408,7 +450,7 @@ static void free_tree(mnode *n)
     while (n) {
         free_tree(n->l);
         mnode *r = n->r;
-        node_free(n);
+        node_destroy(n);
         n = r;
     }
 }
@@ -418,6 +460,8 @@ static void mem_close(tc_kv *kv)
     kv_mem *m = (kv_mem *)kv;
     free_log(m);
     free_tree(m->root);
+    for (int i = 0; i < KV_MEM_FREE_CLASSES; i++)
+        while (m->fc[i].head) { mnode *n = m->fc[i].head; m->fc[i].head = n->l; tc_free(n); }
     tc_free(m->bucket);
     tc_free(m);
 }
