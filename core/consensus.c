@@ -72,8 +72,8 @@ void tc_cons_free(tc_cons *c)
     tc__cons_value_clear(&c->rec_valid);
     tc_free(c->rec_pol);
     tc_free(c->rec_own);
-    for (int k = 0; k < 3; k++)
-        tc_free(c->own[k]);
+    for (size_t k = 0; k < c->nown; k++)
+        tc_free(c->own[k].msg);
     for (size_t i = 0; i < c->npending; i++)
         tc_free(c->pending[i].msg);
     tc_wipe(c->sec, sizeof c->sec);
@@ -146,6 +146,35 @@ int tc__cons_value_set(cons_value *dst, int32_t round, const uint8_t *v, size_t 
     return 0;
 }
 
+/* Keeps a copy of one of this validator's signed messages (wire bytes) of
+ * `height`: messages of other heights are dropped, and the oldest when full. */
+static int own_add(tc_cons *c, uint64_t height, const uint8_t *msg, size_t len)
+{
+    size_t keep = 0;
+    for (size_t k = 0; k < c->nown; k++) {
+        if (c->own[k].height == height &&
+            !(c->own[k].len == len && memcmp(c->own[k].msg, msg, len) == 0))
+            c->own[keep++] = c->own[k];
+        else
+            tc_free(c->own[k].msg);
+    }
+    c->nown = keep;
+    if (c->nown == CONS_OWN_MAX) {
+        tc_free(c->own[0].msg);
+        memmove(&c->own[0], &c->own[1], (CONS_OWN_MAX - 1) * sizeof c->own[0]);
+        c->nown--;
+    }
+    uint8_t *cp = tc_malloc(len ? len : 1);
+    if (!cp)
+        return TC_ERR_NOMEM;
+    memcpy(cp, msg, len);
+    c->own[c->nown].msg = cp;
+    c->own[c->nown].len = len;
+    c->own[c->nown].height = height;
+    c->nown++;
+    return 0;
+}
+
 /* The double-sign guard (DESIGN.md: never sign a vote that could conflict
  * with one signed before): (height, round, step) must grow strictly, or be
  * the same with the same block id (re-signing the identical message after a
@@ -179,18 +208,15 @@ static void emit_persist(tc_cons *c)
     r.valid_len = c->valid.len;
     r.pol = tc__cons_pol(c, &r.pol_len);
     tc_cbor_enc oe;
-    size_t olen = 0, cnt = 0;
-    for (int k = 0; k < 3; k++)
-        cnt += c->own[k] != NULL;
+    size_t olen = 0;
     for (int pass = 0; pass < 2; pass++) {
         uint8_t *ob = pass ? tc__cons_arena(c, olen) : NULL;
         if (pass && !ob)
             return;
         tc_cbor_enc_init(&oe, ob, pass ? olen : 0);
-        tc_cbor_put_array(&oe, cnt);
-        for (int k = 0; k < 3; k++)
-            if (c->own[k])
-                tc_cbor_put_bytes(&oe, c->own[k], c->own_len[k]);
+        tc_cbor_put_array(&oe, c->nown);
+        for (size_t k = 0; k < c->nown; k++)
+            tc_cbor_put_bytes(&oe, c->own[k].msg, c->own[k].len);
         if (tc_cbor_enc_finish(&oe, &olen) != 0)
             return;
         r.own = ob;
@@ -241,16 +267,11 @@ void tc__cons_sign_send(tc_cons *c, tc_cons_msg *m)
         return;
     }
     tc_cons_msg_encode(buf, n, &n, m);
-    uint8_t *own = tc_malloc(n);
-    if (!own) {
+    if (own_add(c, m->height, buf, n) != 0) {
         tc_free(buf);
         c->err = TC_ERR_NOMEM;
         return;
     }
-    memcpy(own, buf, n);
-    tc_free(c->own[m->kind]);
-    c->own[m->kind] = own;
-    c->own_len[m->kind] = n;
     c->ls_height = m->height;
     c->ls_round = m->round;
     c->ls_step = step;
@@ -328,13 +349,8 @@ int tc_cons_restore(tc_cons *c, const uint8_t *rec, size_t len)
             tc_cons_msg m;
             if (tc_cons_msg_decode(&m, op, on) != 0)
                 continue;
-            uint8_t *cp = tc_malloc(on);
-            if (!cp)
+            if (own_add(c, m.height, op, on) != 0)
                 return TC_ERR_NOMEM;
-            memcpy(cp, op, on);
-            tc_free(c->own[m.kind]);
-            c->own[m.kind] = cp;
-            c->own_len[m.kind] = on;
         }
     uint8_t id[TC_BLOCK_ID_LEN];
     tc__cons_value_clear(&c->rec_locked);

@@ -48,6 +48,9 @@ typedef struct cons_pending {
     size_t len;
 } cons_pending;
 #define CONS_MAX_PENDING 64
+/* Own messages kept (oldest dropped first): 3 per round, so the last 16
+ * rounds of the height, about 2 KiB of votes in the record. */
+#define CONS_OWN_MAX 48
 
 /* A value the engine keeps (lock, valid value): owned copy plus id. */
 typedef struct cons_value {
@@ -83,8 +86,17 @@ struct tc_cons {
     size_t rec_pol_len;
     uint8_t *rec_own; /* owned raw CBOR array of own messages */
     size_t rec_own_len;
-    uint8_t *own[3]; /* last signed message per kind, owned wire bytes */
-    size_t own_len[3];
+    /* This validator's signed messages of its current height (owned wire
+     * bytes), in signing order, all persisted in the record: after a crash
+     * gossip must still re-send the votes of earlier rounds, or a vote the
+     * network lost before GST is gone for good and the nodes still in that
+     * round may never see 2f+1 of its votes (thingchain-sim seed 2944). */
+    struct {
+        uint8_t *msg;
+        size_t len;
+        uint64_t height;
+    } own[CONS_OWN_MAX];
+    size_t nown;
     cons_round *rounds[TC_CONS_MAX_ROUND_RECS];
     cons_valid vcache[CONS_VCACHE];
     size_t nvcache;

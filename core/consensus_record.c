@@ -2,7 +2,7 @@
  *   [1, height, round, step, block_id / null,
  *    locked_round, locked_value / null, valid_round, valid_value / null,
  *    [prevote, ...],   (the valid value's proof of lock, wire messages)
- *    [msg, ...]]       (own last signed proposal, prevote, precommit)
+ *    [msg, ...]]       (own signed messages of the height, oldest first)
  * The engine emits it in a PERSIST action before a signed message leaves. */
 #include <assert.h>
 #include <string.h>

@@ -190,6 +190,17 @@ int sim_run(sim_result *res, const sim_params *p, uint64_t seed, sim_trace *trac
                              (unsigned long long)w->nodes[i].height + 1,
                              (unsigned long long)w->now, (unsigned long long)w->gst);
                 res->liveness++;
+                /* Where every engine stands: the first thing to read in a stuck run. */
+                for (int k = 0; k < p->n && w->tr; k++) {
+                    tc_cons_status st;
+                    memset(&st, 0, sizeof st);
+                    if (w->nodes[k].eng)
+                        tc_cons_get_status(w->nodes[k].eng, &st);
+                    sim_trace_add(w->tr, "status node %d%s up=%d h=%llu r=%u step=%u locked=%d valid=%d",
+                                  k, w->nodes[k].byz ? " (byz)" : "", w->nodes[k].up,
+                                  (unsigned long long)st.height, st.round, st.step, st.locked_round,
+                                  st.valid_round);
+                }
                 break;
             }
     }

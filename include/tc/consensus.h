@@ -134,9 +134,10 @@ typedef struct tc_cons_record {
      * prevotes for it in valid_round (borrowed raw item, NULL = empty). After
      * a restart the node can justify re-proposing it (Algorithm 1 line 28). */
     const uint8_t *pol; size_t pol_len;
-    /* This validator's last signed proposal, prevote and precommit (CBOR
-     * array of wire messages, raw item, NULL = empty): after a restart they
-     * are gossiped again, since peers may have lost them before GST. */
+    /* This validator's signed messages of the height, oldest first (CBOR
+     * array of wire messages, raw item, NULL = empty; at most 48): after a
+     * restart they are gossiped again, since peers may have lost them
+     * before GST. */
     const uint8_t *own; size_t own_len;
 } tc_cons_record;
 int tc_cons_record_encode(uint8_t *out, size_t cap, size_t *len, const tc_cons_record *r);

@@ -556,6 +556,45 @@ static void test_invalid_value(void)
     tc_cons_free(c);
 }
 
+/* thingchain-sim seed 2944 (n=4, B=1, all faults) was stuck forever: a node
+ * prevoted in round 1, moved to round 2 and prevoted there, crashed and
+ * restarted; its record kept only its LAST prevote, so its round-1 prevote,
+ * lost by the network before GST, was gone for good, and the two honest
+ * nodes left in round 1 never saw 2f+1 prevotes there (line 34). After a
+ * restart, gossip must re-send every vote the node signed at the height. */
+static void test_restart_regossips_all_own_votes(void)
+{
+    tc_cons *c = engine(3);
+    timeout(c, TC_STEP_PROPOSE, 0);   /* prevote nil r0 */
+    timeout(c, TC_STEP_PREVOTE, 0);   /* precommit nil r0 */
+    timeout(c, TC_STEP_PRECOMMIT, 0); /* round 1 */
+    timeout(c, TC_STEP_PROPOSE, 1);   /* prevote nil r1 */
+    timeout(c, TC_STEP_PREVOTE, 1);   /* precommit nil r1 */
+    timeout(c, TC_STEP_PRECOMMIT, 1); /* round 2 */
+    timeout(c, TC_STEP_PROPOSE, 2);   /* prevote nil r2 */
+    CHECK(sent_is(last_sent(), TC_CONS_PREVOTE, 2, NULL));
+    uint8_t rec[8192];
+    size_t rlen = L.rec_len;
+    memcpy(rec, L.rec, rlen);
+    tc_cons_free(c);
+    CHECK_OK(tc_cons_new(&c, &cfg, sec[3]));
+    CHECK_OK(tc_cons_restore(c, rec, rlen));
+    log_reset();
+    CHECK_OK(tc_cons_start_height(c, 1, &vs, 0));
+    process(c);
+    CHECK_EQ(round_of(c), 2);
+    CHECK_OK(tc_cons_gossip(c));
+    process(c);
+    int seen[3][3] = {{0}}; /* [round][kind] */
+    for (size_t i = 0; i < L.nsent; i++)
+        if (L.sent[i].validator == 3 && L.sent[i].round < 3)
+            seen[L.sent[i].round][L.sent[i].kind] = 1;
+    CHECK(seen[1][TC_CONS_PREVOTE]);
+    CHECK(seen[1][TC_CONS_PRECOMMIT]);
+    CHECK(seen[2][TC_CONS_PREVOTE]);
+    tc_cons_free(c);
+}
+
 int main(void)
 {
     setup();
@@ -567,5 +606,6 @@ int main(void)
     RUN(test_valset_change);
     RUN(test_restart_keeps_lock);
     RUN(test_invalid_value);
+    RUN(test_restart_regossips_all_own_votes);
     return test_summary();
 }
