@@ -58,6 +58,27 @@ static void propose(tc_cons *c, const uint8_t *v, size_t n, int32_t pol)
     tc__cons_sign_send(c, &m);
 }
 
+/* Deliberate addition to Algorithm 1 (docs/consensus.md, "Leaving a round"):
+ * before the engine leaves its round (precommit timeout, line 65, or round
+ * skip, line 55) without having signed a precommit there, it signs precommit
+ * nil for that round. Otherwise a node that left at the prevote step (it saw
+ * 2f+1 precommits first) can leave the nodes still in the round one
+ * precommit short of line 47 forever once a relayed Byzantine precommit is
+ * lost (thingchain-sim seeds 5372, 7124). Safe: nil commits nothing and
+ * touches no lock, and no precommit was signed for (h, r) (the guard's
+ * last-signed record says so), so it cannot equivocate. It goes through
+ * tc__cons_sign_send like every signature: persisted before it is sent. */
+static void precommit_nil_before_leaving(tc_cons *c)
+{
+    int signed_it = c->ls_height > c->height ||
+                    (c->ls_height == c->height &&
+                     (c->ls_round > c->round ||
+                      (c->ls_round == c->round && c->ls_step >= TC_STEP_PRECOMMIT)));
+    if (c->self < 0 || c->step == TC_STEP_DECIDED || signed_it)
+        return;
+    vote(c, TC_CONS_PRECOMMIT, NULL);
+}
+
 static int is_proposer(const tc_cons *c)
 {
     return c->self >= 0 && tc_valset_proposer(c->vs, c->round) == (size_t)c->self;
@@ -217,6 +238,7 @@ static int rule_skip(tc_cons *c)
     }
     if (best == c->round)
         return 0;
+    precommit_nil_before_leaving(c);
     tc__cons_start_round(c, best);
     return 1;
 }
@@ -265,6 +287,7 @@ void tc__cons_on_timeout(tc_cons *c, const tc_cons_event *ev)
         c->step = TC_STEP_PRECOMMIT;
         vote(c, TC_CONS_PRECOMMIT, NULL);
     } else if (ev->step == TC_STEP_PRECOMMIT) {
+        precommit_nil_before_leaving(c);
         tc__cons_start_round(c, c->round + 1);
     }
 }

@@ -403,7 +403,10 @@ static void test_round_skip(void)
     CHECK_EQ(round_of(c), 5);
     CHECK_EQ(L.sched[L.nsched - 1].round, 5);
     CHECK_EQ(L.sched[L.nsched - 1].delay_ms, 3000 + 5 * 500);
-    CHECK_EQ(L.nsent, 0); /* skipping signs nothing */
+    /* leaving round 0 with no precommit signed there: precommit nil for it
+     * (test_leaving_round_precommits_nil), and nothing for round 5 yet */
+    CHECK_EQ(L.nsent, 1);
+    CHECK(sent_is(last_sent(), TC_CONS_PRECOMMIT, 0, NULL));
     tc_cons_free(c);
 }
 
@@ -595,6 +598,75 @@ static void test_restart_regossips_all_own_votes(void)
     tc_cons_free(c);
 }
 
+/* thingchain-sim seeds 5372 and 7124 (n=4, B=1, all faults) were stuck
+ * forever: a node saw 2f+1 precommits of round r while still at the prevote
+ * step, left r on its precommit timeout (line 65) without ever precommitting
+ * there, then crashed and lost the Byzantine precommit it had relayed; the
+ * honest nodes still in r held 2 of the 3 precommits line 47 needs, and one
+ * node in r+1 is not f+1 for line 55. Deliberate addition to Algorithm 1
+ * (docs/consensus.md): an engine leaving a round in which it signed no
+ * precommit first signs precommit nil for it, persisted before it is sent. */
+static void test_leaving_round_precommits_nil(void)
+{
+    uint8_t x[32];
+    id_of(x, "block-X");
+    tc_cons *c = engine(3);
+    timeout(c, TC_STEP_PROPOSE, 0); /* prevote nil r0: now at the prevote step */
+    CHECK(sent_is(last_sent(), TC_CONS_PREVOTE, 0, NULL));
+    send_vote(c, TC_CONS_PRECOMMIT, 0, 0, x);
+    send_vote(c, TC_CONS_PRECOMMIT, 1, 0, NULL);
+    send_vote(c, TC_CONS_PRECOMMIT, 2, 0, NULL); /* 2f+1 precommits: line 47 */
+    CHECK_EQ(L.sched[L.nsched - 1].step, TC_STEP_PRECOMMIT);
+    CHECK_EQ(L.nsent, 1); /* still at the prevote step: no precommit yet */
+    size_t persists = L.npersist;
+    timeout(c, TC_STEP_PRECOMMIT, 0);
+    CHECK_EQ(round_of(c), 1);
+    CHECK_EQ(L.nsent, 2);
+    CHECK(sent_is(&L.sent[1], TC_CONS_PRECOMMIT, 0, NULL));
+    CHECK_EQ(L.sent[1].validator, 3);
+    CHECK_OK(tc_cons_msg_verify(&L.sent[1], CHAIN, &vs));
+    /* persisted before it left: the record names it as the last signed */
+    CHECK_EQ(L.npersist, persists + 1);
+    tc_cons_record rec;
+    CHECK_OK(tc_cons_record_decode(&rec, L.rec, L.rec_len));
+    CHECK_EQ(rec.round, 0);
+    CHECK_EQ(rec.step, TC_STEP_PRECOMMIT);
+    CHECK_EQ(rec.has_id, 0);
+    /* leaving round 1 at the precommit step after precommitting: nothing more */
+    timeout(c, TC_STEP_PROPOSE, 1);
+    CHECK(sent_is(last_sent(), TC_CONS_PREVOTE, 1, NULL));
+    timeout(c, TC_STEP_PREVOTE, 1);
+    CHECK(sent_is(last_sent(), TC_CONS_PRECOMMIT, 1, NULL));
+    size_t before = L.nsent;
+    timeout(c, TC_STEP_PRECOMMIT, 1);
+    CHECK_EQ(round_of(c), 2);
+    CHECK_EQ(L.nsent, before);
+    tc_cons_status st;
+    tc_cons_get_status(c, &st);
+    CHECK_EQ(st.sign_refused, 0);
+    tc_cons_free(c);
+
+    /* a locked engine: the lock stays, the nil precommit is still signed */
+    c = engine(3);
+    send_proposal(c, 0, 0, -1, "block-X");
+    send_vote(c, TC_CONS_PREVOTE, 0, 0, x);
+    send_vote(c, TC_CONS_PREVOTE, 1, 0, x);
+    CHECK(sent_is(last_sent(), TC_CONS_PRECOMMIT, 0, x)); /* locked X in r0 */
+    timeout(c, TC_STEP_PRECOMMIT, 0);
+    send_proposal(c, 1, 1, -1, "block-Y"); /* prevote nil (locked on X) */
+    CHECK(sent_is(last_sent(), TC_CONS_PREVOTE, 1, NULL));
+    send_vote(c, TC_CONS_PRECOMMIT, 0, 1, NULL);
+    send_vote(c, TC_CONS_PRECOMMIT, 1, 1, NULL);
+    send_vote(c, TC_CONS_PRECOMMIT, 2, 1, NULL);
+    timeout(c, TC_STEP_PRECOMMIT, 1);
+    CHECK(sent_is(last_sent(), TC_CONS_PRECOMMIT, 1, NULL));
+    tc_cons_get_status(c, &st);
+    CHECK_EQ(st.round, 2);
+    CHECK_EQ(st.locked_round, 0);
+    CHECK_MEM(st.locked_id, x, 32);
+    tc_cons_free(c);
+}
+
 int main(void)
 {
     setup();
@@ -607,5 +679,6 @@ int main(void)
     RUN(test_restart_keeps_lock);
     RUN(test_invalid_value);
     RUN(test_restart_regossips_all_own_votes);
+    RUN(test_leaving_round_precommits_nil);
     return test_summary();
 }
