@@ -76,6 +76,7 @@ typedef struct kv_mem {
      * state tree frees as many equal-sized nodes as it creates, and
      * malloc/free of them cost a fifth of an update. */
     struct free_class { size_t size, n; mnode *head; } fc[KV_MEM_FREE_CLASSES];
+    mnode *last; /* most recently inserted node still in the treap, or NULL */
     int in_txn;
     int replaying; /* rollback in progress: do not log */
     undo *log;     /* newest first */
@@ -229,11 +230,39 @@ static void rotate_up(kv_mem *m, mnode *n)
     p->up = n;
 }
 
-/* Links n (key not present) as a leaf, then rotates it up to heap order. */
+/* In-order successor of n, or NULL. */
+static mnode *successor(mnode *n)
+{
+    if (n->r) {
+        n = n->r;
+        while (n->l) n = n->l;
+        return n;
+    }
+    while (n->up && n->up->r == n) n = n->up;
+    return n->up;
+}
+
+/* Links n (key not present) as a leaf, then rotates it up to heap order.
+ * Keys often arrive in ascending runs (state-tree node ids are version ||
+ * sequence): when n sorts right after the previously inserted node, it is
+ * linked next to it without a descent from the root (a chain of cache
+ * misses in a large store). */
 static void tree_insert(kv_mem *m, mnode *n)
 {
     n->l = n->r = n->up = NULL;
+    mnode *f = m->last;
+    m->last = n;
     if (!m->root) { m->root = n; return; }
+    if (f && key_cmp(n->key, n->key_len, f->key, f->key_len) > 0) {
+        mnode *s = successor(f);
+        if (!s || key_cmp(n->key, n->key_len, s->key, s->key_len) < 0) {
+            /* f->r empty: n is f's right child; otherwise s is the leftmost
+             * node of f->r and has no left child. */
+            if (!f->r) { f->r = n; n->up = f; } else { s->l = n; n->up = s; }
+            while (n->up && n->prio > n->up->prio) rotate_up(m, n);
+            return;
+        }
+    }
     mnode *cur = m->root;
     for (;;) {
         mnode **next = key_cmp(n->key, n->key_len, cur->key, cur->key_len) < 0 ? &cur->l : &cur->r;
@@ -247,6 +276,7 @@ static void tree_insert(kv_mem *m, mnode *n)
  * at most one child, then splices it out. */
 static void tree_erase(kv_mem *m, mnode *n)
 {
+    if (m->last == n) m->last = NULL;
     while (n->l && n->r) rotate_up(m, n->l->prio > n->r->prio ? n->l : n->r);
     replace_child(m, n, n->l ? n->l : n->r);
     n->l = n->r = n->up = NULL;
