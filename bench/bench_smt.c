@@ -105,11 +105,14 @@ static void run(const char *name, tc_kv *kv, int txn, const uint64_t *sizes, int
                    (unsigned long long)have, (double)(have - have0) / (load > 0 ? load : 1));
             break;
         }
-        /* steady state: batches of updates */
+        /* steady state: batches of updates. The first KEEP batches are not
+         * timed: each prunes one of the (10x larger) load batches. */
         unsigned long n = 0;
-        double t1 = now(), c1 = cpu_now(), el;
+        double t1 = 0, c1 = 0, el = 0;
         uint64_t fresh = have;
-        do {
+        int warm = KEEP;
+        for (;;) {
+            if (warm-- == 0) { t1 = now(); c1 = cpu_now(); }
             /* old keys: BATCH/2 consecutive indices < have from a random base;
              * new keys: indices >= have. All distinct by construction. */
             uint64_t base = rnd() % have;
@@ -119,8 +122,16 @@ static void run(const char *name, tc_kv *kv, int txn, const uint64_t *sizes, int
                 memset(u[i].value, (int)rnd(), 32); u[i].del = 0;
             }
             if (apply_batch(kv, t, u, BATCH, txn)) { printf("%s: apply failed\n", name); goto out; }
+            if (warm >= 0) { if (now() >= stop) break; continue; }
             n += BATCH;
-        } while ((el = now() - t1) < 1.0 && now() < stop);
+            if ((el = now() - t1) >= 1.0 || now() >= stop) break;
+        }
+        if (n == 0) {
+            have = fresh;
+            printf("%-6s %8llu keys: budget reached before the timed batches\n", name,
+                   (unsigned long long)sizes[s]);
+            break;
+        }
         double cel = cpu_now() - c1;
         have = fresh;
         double ups = (double)n / el, cups = (double)n / cel;

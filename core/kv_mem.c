@@ -3,7 +3,11 @@
  * An ordered map kept as a treap whose priorities are a hash of the key:
  * the shape depends only on the key set, so it is deterministic (core/ has
  * no randomness of its own) and balanced in expectation for the hashed keys
- * the Merkle structures store. Transactions keep an undo log: each write
+ * the Merkle structures store. A hash index over the same nodes serves
+ * exact lookups, nodes are unlinked by rotation through parent links, and
+ * freed node blocks are recycled: the state tree (core/smt.c) reads, writes
+ * and prunes one record per tree node, so these costs are its update rate.
+ * Transactions keep an undo log: each write
  * records the key's previous value (or its absence) and rollback replays
  * the log backwards.
  *
