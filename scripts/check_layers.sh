@@ -22,18 +22,18 @@ device=$(ls device/*.c 2>/dev/null || true)
 # Public headers count as core/device code when core/ or device/ include them,
 # directly or through other headers (io/ and daemon/ headers may use the OS).
 pure_headers() {
-  local todo seen="" h inc
-  todo=$(cat core/*.[ch] device/*.[ch] 2>/dev/null | sed -nE 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"((tc|tcdev)\/[^"]+)".*/include\/\1/p' | sort -u)
-  while [ -n "$todo" ]; do
+  local queue seen="" h inc
+  queue=$(cat core/*.[ch] device/*.[ch] 2>/dev/null | sed -nE 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"((tc|tcdev)\/[^"]+)".*/include\/\1/p' | sort -u)
+  while [ -n "$queue" ]; do
     local next=""
-    for h in $todo; do
+    for h in $queue; do
       case " $seen " in *" $h "*) continue;; esac
       seen="$seen $h"
       [ -f "$h" ] || continue
       inc=$(sed -nE 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"((tc|tcdev)\/[^"]+)".*/include\/\1/p' "$h")
       next="$next $inc"
     done
-    todo=$(echo $next | tr ' ' '\n' | sort -u)
+    queue=$(echo $next | tr ' ' '\n' | sort -u)
   done
   echo $seen
 }

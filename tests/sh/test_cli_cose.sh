@@ -5,18 +5,8 @@
 set -u
 cd "$(dirname "$0")/../.."
 T=${THINGCHAIN:-build/asan/thingchain}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok()  { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. tests/sh/lib.sh
 # expect CODE DESCRIPTION command... (stdin from /dev/null unless redirected by caller)
-expect() {
-  local want=$1 what=$2; shift 2
-  "$@" >"$tmp/out" 2>"$tmp/err"
-  local rc=$?
-  if [ "$rc" -eq "$want" ]; then ok; else bad "$what: exit $rc, wanted $want: $(head -c 300 "$tmp/err")"; fi
-}
 
 # RFC 8032 §7.1 test 1.
 SEED=9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60
@@ -121,5 +111,4 @@ for c in cose-sign cose-verify ed25519-verify keygen; do
   grep -q "debug $c" "$tmp/out" && ok || bad "debug --help lists $c"
 done
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

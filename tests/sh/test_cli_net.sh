@@ -8,17 +8,7 @@ set -u
 cd "$(dirname "$0")/../.."
 T=${THINGCHAIN:-build/asan/thingchain}
 PY=/usr/bin/python3
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok()  { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-expect() {
-  local want=$1 what=$2; shift 2
-  "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
-  local rc=$?
-  if [ "$rc" -eq "$want" ]; then ok; else bad "$what: exit $rc, wanted $want: $(head -c 300 "$tmp/err")"; fi
-}
+. tests/sh/lib.sh
 
 # --- keys ---
 expect 0 "keys gen" "$T" keys gen --out "$tmp/a.key"
@@ -115,5 +105,4 @@ grep -q 'node.conf' "$tmp/out" && ok || bad "--help explains node.conf"
 expect 1 "net genesis rejects junk" "$T" net genesis "$D/genesis.json"
 expect 0 "net genesis --help" "$T" net genesis --help
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -7,17 +7,7 @@ set -u
 cd "$(dirname "$0")/../.."
 T=${THINGCHAIN:-build/asan/thingchain}
 PY=/usr/bin/python3
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok()  { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-expect() {
-  local want=$1 what=$2; shift 2
-  "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
-  local rc=$?
-  if [ "$rc" -eq "$want" ]; then ok; else bad "$what: exit $rc, wanted $want: $(head -c 400 "$tmp/err")"; fi
-}
+. tests/sh/lib.sh
 D=$tmp/net
 "$T" net init --validators 1 --dir "$D" --chain-id tx-test --time 1700000000000 >/dev/null || { echo "net init failed"; echo "0 passed, 1 failed"; exit 1; }
 G="--genesis $D/genesis.cbor"
@@ -148,5 +138,4 @@ expect 2 "tx submit without --node" "$T" tx submit "$tmp/05.tx"
 expect 2 "tx submit https" "$T" tx submit "$tmp/05.tx" --node https://127.0.0.1:1
 expect 0 "tx submit --help" "$T" tx submit --help
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

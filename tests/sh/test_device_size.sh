@@ -6,10 +6,7 @@
 # the figures are printed for the report.
 set -u
 cd "$(dirname "$0")/../.."
-pass=0 fail=0
-ok()  { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+. tests/sh/lib.sh
 
 bash scripts/device_size.sh >"$tmp/out" 2>&1; rc=$?
 cat "$tmp/out"
@@ -48,5 +45,4 @@ DEVICE_SIZE_EXTRA="$tmp/leaky.c" bash scripts/device_size.sh >"$tmp/out2" 2>&1; 
 grep -q 'symbols: FAILED.*malloc' "$tmp/out2" && ok || bad "symbol check did not name malloc: $(grep symbols "$tmp/out2")"
 bash scripts/device_size.sh >/dev/null 2>&1   # leave the real figures in build/device-size
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

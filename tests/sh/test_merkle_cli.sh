@@ -7,10 +7,7 @@ set -u
 cd "$(dirname "$0")/../.."
 T=${THINGCHAIN:-build/asan/thingchain}
 PY=/usr/bin/python3
-pass=0 fail=0
-ok()  { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+. tests/sh/lib.sh
 # Run a private copy: a parallel `make` relinking the binary mid-run would
 # otherwise fail a few hundred invocations with "Permission denied".
 cp "$T" "$tmp/thingchain" && T="$tmp/thingchain"
@@ -173,5 +170,4 @@ expect_rc 2 "verify --leaf and --leaf-hash" vi --index 0 --size 1 --root "$root"
 expect_rc 2 "verify bad --leaf hex" vi --index 0 --size 1 --root "$root" --leaf 0g /dev/null
 expect_rc 2 "consistency verify without --new-root" vc --old 1 --new 2 --old-root "$root" /dev/null
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -7,9 +7,7 @@ set -u
 cd "$(dirname "$0")/../.."
 TC=${THINGCHAIN:-build/asan/thingchain}
 V=${TC_VECTORS:-tests/vectors}/noise/snow.txt
-pass=0 fail=0
-ok()  { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. tests/sh/lib.sh
 out=$(mktemp -d); trap 'rm -rf "$out"' EXIT
 
 "$TC" debug noise-vectors "$V" >"$out/log" 2>&1; rc=$?
@@ -54,5 +52,4 @@ PY
 "$TC" debug noise-vectors >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "missing FILE must exit 2"
 "$TC" debug noise-vectors /nonexistent >/dev/null 2>&1; [ $? -eq 1 ] && ok || bad "missing file must exit 1"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

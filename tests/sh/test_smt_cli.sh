@@ -6,10 +6,7 @@ set -u
 cd "$(dirname "$0")/../.."
 T=${THINGCHAIN:-build/asan/thingchain}
 PY=/usr/bin/python3
-pass=0 fail=0
-ok()  { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+. tests/sh/lib.sh
 db=$tmp/state.db
 
 # reference root: the definition, evaluated directly
@@ -77,5 +74,4 @@ r3=$(echo "$out" | tail -1)
 "$T" debug smt root --db "$db" --version 2 >/dev/null 2>&1; [ $? -eq 1 ] && ok || bad "pruned version still served"
 p3=$("$T" debug smt prove --db "$db" "$K1") && "$T" debug smt verify --root "$r3" --key "$K1" "$p3" >/dev/null && ok || bad "deleted key not provably absent"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
