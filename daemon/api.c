@@ -10,33 +10,21 @@
  *                  400/413/503 {"code": name, "message": text}
  *   GET  /tx/HEX   the result of a committed transaction by SHA-256 of its bytes
  * Bounds: body TC_TX_MAX bytes, 256 connections, 30 s idle timeout. */
-#include <jansson.h>
-#include <microhttpd.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "node.h"
+#include "api.h"
 #include "tc/alloc.h"
 #include "tc/hex.h"
 #include "tc/log.h"
 #include "tc/tx.h"
 
-struct api {
-    node *nd;
-    struct MHD_Daemon *d;
-    uv_poll_t poll;
-    uv_timer_t timer;
-};
+typedef api_req req;
 
-typedef struct req {
-    uint8_t *body;
-    size_t len;
-    int too_big;
-} req;
-
-static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const char *ctype, const char *body)
+enum MHD_Result api_reply(struct MHD_Connection *c, unsigned status, const char *ctype, const void *body,
+                          size_t len)
 {
-    struct MHD_Response *r = MHD_create_response_from_buffer(strlen(body), (void *)body, MHD_RESPMEM_MUST_COPY);
+    struct MHD_Response *r = MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
     if (!r)
         return MHD_NO;
     MHD_add_response_header(r, "Content-Type", ctype);
@@ -45,20 +33,20 @@ static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const ch
     return ret;
 }
 
-static enum MHD_Result reply_json(struct MHD_Connection *c, unsigned status, json_t *j)
+enum MHD_Result api_reply_json(struct MHD_Connection *c, unsigned status, json_t *j)
 {
     char *s = json_dumps(j, JSON_COMPACT);
     json_decref(j);
     if (!s)
         return MHD_NO;
-    enum MHD_Result r = reply(c, status, "application/json", s);
+    enum MHD_Result r = api_reply(c, status, "application/json", s, strlen(s));
     free(s);
     return r;
 }
 
-static enum MHD_Result reply_err(struct MHD_Connection *c, unsigned status, int code, const char *msg)
+enum MHD_Result api_reply_err(struct MHD_Connection *c, unsigned status, int code, const char *msg)
 {
-    return reply_json(c, status, json_pack("{s:s,s:s}", "code", code ? tc_errname(code) : "BAD_REQUEST",
+    return api_reply_json(c, status, json_pack("{s:s,s:s}", "code", code ? tc_errname(code) : "BAD_REQUEST",
                                            "message", msg));
 }
 
@@ -71,7 +59,7 @@ static enum MHD_Result status_json(api *a, struct MHD_Connection *c)
     tc_hex_encode(hex, id, TC_HASH_LEN);
     tc_cons_status st;
     tc_cons_get_status(nd->eng, &st);
-    return reply_json(c, 200,
+    return api_reply_json(c, 200,
                       json_pack("{s:s,s:I,s:s,s:I,s:I,s:I,s:b,s:I,s:I}", "chain_id", nd->cfg.chain_id, "height",
                                 (json_int_t)tc_store_height(nd->store), "block_id", hex, "peers",
                                 (json_int_t)(nd->net ? tc_net_peer_count(nd->net) : 0), "mempool",
@@ -84,14 +72,14 @@ static enum MHD_Result post_tx(api *a, struct MHD_Connection *c, req *r)
 {
     node *nd = a->nd;
     if (r->too_big)
-        return reply_err(c, 413, TC_ERR_LEDGER_OVERSIZE, "transaction larger than 65536 bytes");
+        return api_reply_err(c, 413, TC_ERR_LEDGER_OVERSIZE, "transaction larger than 65536 bytes");
     if (r->len == 0)
-        return reply_err(c, 400, TC_ERR_LEDGER_MALFORMED, "empty body: send the signed transaction bytes");
+        return api_reply_err(c, 400, TC_ERR_LEDGER_MALFORMED, "empty body: send the signed transaction bytes");
     tc_err err;
     tc_err_clear(&err);
     int rc = mempool_add(&nd->mp, &err, r->body, r->len, node_now_ms());
     if (rc < 0 || rc > 1)
-        return reply_err(c, rc == TC_ERR_LIMIT || rc == TC_ERR_NOMEM ? 503 : 400, rc, err.msg);
+        return api_reply_err(c, rc == TC_ERR_LIMIT || rc == TC_ERR_NOMEM ? 503 : 400, rc, err.msg);
     uint8_t h[TC_SHA256_LEN];
     char hex[2 * TC_SHA256_LEN + 1];
     tc_sha256(h, r->body, r->len);
@@ -100,7 +88,7 @@ static enum MHD_Result post_tx(api *a, struct MHD_Connection *c, req *r)
         p2p_broadcast_tx(nd, NULL, r->body, r->len);
         node_propose_now(nd);
     }
-    return reply_json(c, 202, json_pack("{s:s,s:s}", "tx", hex, "status", rc == 0 ? "pending" : "duplicate"));
+    return api_reply_json(c, 202, json_pack("{s:s,s:s}", "tx", hex, "status", rc == 0 ? "pending" : "duplicate"));
 }
 
 static enum MHD_Result get_tx(api *a, struct MHD_Connection *c, const char *hexid)
@@ -108,14 +96,14 @@ static enum MHD_Result get_tx(api *a, struct MHD_Connection *c, const char *hexi
     uint8_t h[TC_SHA256_LEN];
     size_t n;
     if (strlen(hexid) != 64 || tc_hex_decode(h, sizeof h, &n, hexid, 64) != 0)
-        return reply_err(c, 400, TC_ERR_INVALID_ARG, "expected /tx/<64 hex digits>");
+        return api_reply_err(c, 400, TC_ERR_INVALID_ARG, "expected /tx/<64 hex digits>");
     uint64_t height;
     uint32_t index;
     int code;
     char msg[TC_ERR_MSG_MAX];
     if (tc_store_tx_result(a->nd->store, &height, &index, &code, msg, sizeof msg, h) != 0)
-        return reply_err(c, 404, TC_ERR_NOT_FOUND, "transaction not committed (yet)");
-    return reply_json(c, 200, json_pack("{s:s,s:I,s:I,s:i,s:s,s:s}", "tx", hexid, "height", (json_int_t)height,
+        return api_reply_err(c, 404, TC_ERR_NOT_FOUND, "transaction not committed (yet)");
+    return api_reply_json(c, 200, json_pack("{s:s,s:I,s:I,s:i,s:s,s:s}", "tx", hexid, "height", (json_int_t)height,
                                         "index", (json_int_t)index, "code", code, "result",
                                         code ? tc_errname(code) : "accepted", "message", msg));
 }
@@ -130,12 +118,13 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
         req *r = tc_calloc(1, sizeof *r);
         if (!r)
             return MHD_NO;
+        r->max = TC_TX_MAX;
         *con_cls = r;
         return MHD_YES;
     }
     if (post && *upload_size) {
         req *r = *con_cls;
-        if (!r->too_big && r->len + *upload_size <= TC_TX_MAX) {
+        if (!r->too_big && r->len + *upload_size <= r->max) {
             uint8_t *b = tc_realloc(r->body, r->len + *upload_size);
             if (!b)
                 return MHD_NO;
@@ -148,15 +137,18 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
         *upload_size = 0;
         return MHD_YES;
     }
+    enum MHD_Result res;
+    if (api_fw_route(a, c, url, method, *con_cls, &res))
+        return res;
     if (!strcmp(url, "/healthz") && !strcmp(method, "GET"))
-        return reply(c, 200, "text/plain", "ok\n");
+        return api_reply(c, 200, "text/plain", "ok\n", 3);
     if (!strcmp(url, "/status") && !strcmp(method, "GET"))
         return status_json(a, c);
     if (!strcmp(url, "/tx") && post)
         return post_tx(a, c, *con_cls);
     if (!strncmp(url, "/tx/", 4) && !strcmp(method, "GET"))
         return get_tx(a, c, url + 4);
-    return reply_err(c, 404, TC_ERR_NOT_FOUND, "no such endpoint (see docs/node.md)");
+    return api_reply_err(c, 404, TC_ERR_NOT_FOUND, "no such endpoint (see docs/node.md)");
 }
 
 static void on_done(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode t)
