@@ -2,48 +2,14 @@
  * A map with keys 1..12 in ascending order, every key present: a header has
  * exactly one encoding, so its hash (the block id) is the same on every node.
  * tc:device-shared (C99, no allocation, no I/O): the device light client
- * decodes the headers it verifies (include/tcdev/light.h). */
+ * decodes the headers it verifies (include/tcdev/light.h). The encoder, which
+ * only nodes need, is in core/block_header_enc.c. */
 #include <string.h>
 
 #include "tc/block.h"
 #include "tc/cbor.h"
 
-enum {
-    H_CHAIN = 1, H_HEIGHT, H_TIME, H_PREV, H_TXROOT, H_TXCOUNT, H_HISTROOT, H_HISTSIZE,
-    H_STATEROOT, H_VALSET, H_NEXTVALSET, H_PROPOSER, H_NKEYS = H_PROPOSER
-};
-
-int tc_header_encode(uint8_t *out, size_t cap, size_t *len, const tc_header *h)
-{
-    tc_cbor_enc e;
-    tc_cbor_enc_init(&e, out, cap);
-    tc_cbor_put_map(&e, H_NKEYS);
-    tc_cbor_put_uint(&e, H_CHAIN);
-    tc_cbor_put_text(&e, (const char *)h->chain_id, h->chain_id_len);
-    tc_cbor_put_uint(&e, H_HEIGHT);
-    tc_cbor_put_uint(&e, h->height);
-    tc_cbor_put_uint(&e, H_TIME);
-    tc_cbor_put_uint(&e, h->time_ms);
-    tc_cbor_put_uint(&e, H_PREV);
-    tc_cbor_put_bytes(&e, h->prev_hash, TC_HASH_LEN);
-    tc_cbor_put_uint(&e, H_TXROOT);
-    tc_cbor_put_bytes(&e, h->tx_root, TC_HASH_LEN);
-    tc_cbor_put_uint(&e, H_TXCOUNT);
-    tc_cbor_put_uint(&e, h->tx_count);
-    tc_cbor_put_uint(&e, H_HISTROOT);
-    tc_cbor_put_bytes(&e, h->history_root, TC_HASH_LEN);
-    tc_cbor_put_uint(&e, H_HISTSIZE);
-    tc_cbor_put_uint(&e, h->history_size);
-    tc_cbor_put_uint(&e, H_STATEROOT);
-    tc_cbor_put_bytes(&e, h->state_root, TC_HASH_LEN);
-    tc_cbor_put_uint(&e, H_VALSET);
-    tc_cbor_put_bytes(&e, h->valset_hash, TC_HASH_LEN);
-    tc_cbor_put_uint(&e, H_NEXTVALSET);
-    tc_cbor_put_bytes(&e, h->next_valset_hash, TC_HASH_LEN);
-    tc_cbor_put_uint(&e, H_PROPOSER);
-    tc_cbor_put_bytes(&e, h->proposer, TC_ED25519_PUB_LEN);
-    return tc_cbor_enc_finish(&e, len);
-}
+#include "block_header_keys.h"
 
 static int get_hash(tc_cbor_dec *d, uint8_t out[TC_HASH_LEN])
 {
@@ -89,14 +55,4 @@ int tc_header_decode(tc_header *h, const uint8_t *in, size_t len)
     if (h->height == 0 || h->tx_count > TC_BLOCK_MAX_TXS || h->tx_count > h->history_size)
         return TC_ERR_BLOCK_FORMAT;
     return tc_cbor_dec_done(&d);
-}
-
-int tc_header_id(uint8_t id[TC_HASH_LEN], const tc_header *h)
-{
-    uint8_t buf[TC_HEADER_MAX];
-    size_t n;
-    int rc = tc_header_encode(buf, sizeof buf, &n, h);
-    if (rc) return rc;
-    tc_sha256(id, buf, n);
-    return 0;
 }

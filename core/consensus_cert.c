@@ -4,7 +4,8 @@
  *   [height, round, block_id, signer_bitmap, [sig, ...]]
  * Every signature is over the precommit sign-bytes of (height, round, block_id).
  * Allocation-free so that the device light client can follow the same code:
- * tc:device-shared (C99, no allocation, no I/O; include/tcdev/light.h). */
+ * tc:device-shared (C99, no allocation, no I/O; include/tcdev/light.h).
+ * The builder (nodes only) is in core/consensus_cert_build.c. */
 #include <assert.h>
 #include <string.h>
 #include "tc/consensus.h"
@@ -14,32 +15,6 @@
 static int bit(const uint8_t *map, size_t i)
 {
     return (map[i / 8] >> (i % 8)) & 1;
-}
-
-int tc_cons_cert_build(uint8_t *out, size_t cap, size_t *len, const tc_valset *vs, uint64_t height,
-                       uint32_t round, const uint8_t block_id[TC_BLOCK_ID_LEN],
-                       const uint8_t *have, const uint8_t (*sigs)[TC_ED25519_SIG_LEN])
-{
-    uint8_t map[TC_VALSET_MAX / 8];
-    size_t maplen = (vs->n + 7) / 8, count = 0;
-    memset(map, 0, sizeof map);
-    for (size_t i = 0; i < vs->n; i++)
-        if (have[i]) {
-            map[i / 8] |= (uint8_t)(1u << (i % 8));
-            count++;
-        }
-    tc_cbor_enc e;
-    tc_cbor_enc_init(&e, out, cap);
-    tc_cbor_put_array(&e, 5);
-    tc_cbor_put_uint(&e, height);
-    tc_cbor_put_uint(&e, round);
-    tc_cbor_put_bytes(&e, block_id, TC_BLOCK_ID_LEN);
-    tc_cbor_put_bytes(&e, map, maplen);
-    tc_cbor_put_array(&e, count);
-    for (size_t i = 0; i < vs->n; i++)
-        if (have[i])
-            tc_cbor_put_bytes(&e, sigs[i], TC_ED25519_SIG_LEN);
-    return tc_cbor_enc_finish(&e, len);
 }
 
 static int fmt(int rc)
