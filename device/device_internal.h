@@ -33,6 +33,12 @@ int tcdev__proven(tcdev_light *st, tcdev_light_work *w, const uint8_t **rec, siz
 int tcdev__device_decode(tcdev_device_record *out, const uint8_t id[TCDEV_ID_LEN],
                          const uint8_t *rec, size_t len);
 
+/* The D record of id from a bundle (TC_ERR_DEV_ABSENT: proven absent),
+ * whatever its status. */
+int tcdev__device_proven(tcdev_light *st, tcdev_light_work *w, tcdev_device_record *out,
+                         const uint8_t id[TCDEV_ID_LEN], const uint8_t *bundle, size_t bundle_len,
+                         uint64_t now_ms);
+
 /* TC_ERR_DEV_REVOKED / _SUSPENDED / 0 by status. */
 int tcdev__active(const tcdev_device_record *rec);
 

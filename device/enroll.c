@@ -14,20 +14,11 @@ int tcdev_enroll_verify(tcdev_light *st, tcdev_light_work *w, tcdev_device_recor
                         const uint8_t x_pub[32], uint64_t expected_owner,
                         const uint8_t *bundle, size_t bundle_len, uint64_t now_ms)
 {
-    assert(st && id && ed_pub && bundle);
-    uint8_t key[1 + TCDEV_ID_LEN] = {'D'};
-    const uint8_t *rec;
-    size_t rec_len;
+    assert(id && ed_pub);
     tcdev_device_record r, *d = out ? out : &r;
-    memcpy(key + 1, id, TCDEV_ID_LEN);
-    int rc = tcdev__proven(st, w, &rec, &rec_len, NULL, NULL, key, sizeof key, 0, bundle,
-                           bundle_len, now_ms);
+    int rc = tcdev__device_proven(st, w, d, id, bundle, bundle_len, now_ms);
     if (rc)
-        return rc;
-    if (!rec)
-        return TC_ERR_DEV_NOT_ENROLLED;
-    if ((rc = tcdev__device_decode(d, id, rec, rec_len)))
-        return rc;
+        return rc == TC_ERR_DEV_ABSENT ? TC_ERR_DEV_NOT_ENROLLED : rc;
     /* Keys first: a record with someone else's key is not this device's,
      * whatever its status says. */
     if (memcmp(d->ed25519, ed_pub, 32) != 0 || (x_pub && memcmp(d->x25519, x_pub, 32) != 0))

@@ -122,24 +122,28 @@ int tcdev__active(const tcdev_device_record *rec)
                                             : 0;
 }
 
-int tcdev_peer_verify(tcdev_light *st, tcdev_light_work *w, tcdev_device_record *out,
-                      const uint8_t peer_id[TCDEV_ID_LEN], const uint8_t *bundle,
-                      size_t bundle_len, uint64_t now_ms)
+int tcdev__device_proven(tcdev_light *st, tcdev_light_work *w, tcdev_device_record *out,
+                         const uint8_t id[TCDEV_ID_LEN], const uint8_t *bundle, size_t bundle_len,
+                         uint64_t now_ms)
 {
-    assert(st && out && peer_id && bundle);
+    assert(st && out && id && bundle);
     uint8_t key[1 + TCDEV_ID_LEN] = {'D'};
     const uint8_t *rec;
     size_t rec_len;
-    memcpy(key + 1, peer_id, TCDEV_ID_LEN);
+    memcpy(key + 1, id, TCDEV_ID_LEN);
     int rc = tcdev__proven(st, w, &rec, &rec_len, NULL, NULL, key, sizeof key, 0, bundle,
                            bundle_len, now_ms);
     if (rc)
         return rc;
-    if (!rec)
-        return TC_ERR_DEV_ABSENT;
-    if ((rc = tcdev__device_decode(out, peer_id, rec, rec_len)))
-        return rc;
-    return tcdev__active(out);
+    return rec ? tcdev__device_decode(out, id, rec, rec_len) : TC_ERR_DEV_ABSENT;
+}
+
+int tcdev_peer_verify(tcdev_light *st, tcdev_light_work *w, tcdev_device_record *out,
+                      const uint8_t peer_id[TCDEV_ID_LEN], const uint8_t *bundle,
+                      size_t bundle_len, uint64_t now_ms)
+{
+    int rc = tcdev__device_proven(st, w, out, peer_id, bundle, bundle_len, now_ms);
+    return rc ? rc : tcdev__active(out);
 }
 
 int tcdev_text_at(const char **p, size_t *n, const uint8_t *list, size_t list_len, size_t i)

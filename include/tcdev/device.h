@@ -46,7 +46,8 @@
 /* Device record status (docs/ledger.md, D record key 8). */
 enum { TCDEV_ACTIVE = 0, TCDEV_SUSPENDED = 1, TCDEV_REVOKED = 2 };
 
-/* A proven D record, copied out of the bundle (no pointers: persist it). */
+/* A proven D record, copied out of the bundle (no pointers: persist it;
+ * 384 bytes on x86-64 and Cortex-M4). */
 typedef struct tcdev_device_record {
     uint8_t id[TCDEV_ID_LEN];
     uint8_t ed25519[32];            /* current identity key */
@@ -244,8 +245,9 @@ typedef struct tcdev_anchor {
 /* path: the inclusion proof CBOR [index, size, [hash...]] (as
  * tc_hist_inclusion_encode writes it). Checks that digest is leaf `index`
  * of a tree of `count` leaves whose root is the proven A record's
- * (TC_ERR_DEV_ANCHOR_PATH; size != count too), then the A bundle (absent:
- * TC_ERR_DEV_ABSENT). st advances only when both verify. */
+ * (TC_ERR_DEV_ANCHOR_PATH), then the A bundle (absent: TC_ERR_DEV_ABSENT),
+ * then that the tree size is the recorded count (TC_ERR_DEV_ANCHOR_PATH).
+ * A wrong path leaves st unchanged (checked before the bundle). */
 int tcdev_anchor_verify(tcdev_light *st, tcdev_light_work *w, tcdev_anchor *out,
                         const uint8_t digest[32], const uint8_t *path, size_t path_len,
                         const uint8_t *a_bundle, size_t a_len, uint64_t now_ms);
