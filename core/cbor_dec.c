@@ -170,6 +170,7 @@ int tc_cbor_get_null(tc_cbor_dec *d)
     return 0;
 }
 
+#ifndef TC_CBOR_NO_FLOAT
 int tc_cbor_get_float(tc_cbor_dec *d, double *v)
 {
     head_t h;
@@ -179,6 +180,7 @@ int tc_cbor_get_float(tc_cbor_dec *d, double *v)
     d->p += h.hlen;
     return 0;
 }
+#endif
 
 /* The end of the item at p: iterative, counting the items still owed. */
 static const uint8_t *item_end(const uint8_t *p)

@@ -108,12 +108,14 @@ void tc_cbor_put_simple(tc_cbor_enc *e, uint8_t v)
     else fail(e, TC_ERR_CBOR_SIMPLE);
 }
 
+#ifndef TC_CBOR_NO_FLOAT
 void tc_cbor_put_float(tc_cbor_enc *e, double v)
 {
     uint8_t b[9];
     size_t n = tc__cbor_float_encode(b, v);
     emit(e, b, n);
 }
+#endif
 
 void tc_cbor_put_raw(tc_cbor_enc *e, const uint8_t *p, size_t n)
 {

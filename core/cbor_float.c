@@ -10,6 +10,8 @@
 
 #include "cbor_priv.h"
 
+#ifndef TC_CBOR_NO_FLOAT /* device builds without floats: docs/cbor.md */
+
 /* Returns the number of the lowest bits of x that are all zero (x != 0). */
 static int low_zeros(uint64_t x)
 {
@@ -106,3 +108,4 @@ double tc__cbor_float_decode(const uint8_t *p)
     memcpy(&v, &d, 8);
     return v;
 }
+#endif

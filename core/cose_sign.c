@@ -1,8 +1,9 @@
 /* COSE_Sign (RFC 9052 §4.1): several EdDSA signatures over one payload —
  * the form of threshold (k-of-n) objects: governance actions, firmware
- * releases. tc:device-shared (C99, no allocation, no I/O): devices verify
- * threshold objects; creating them (key-set holders only) is in
- * core/cose_sign_create.c.
+ * releases. Node side: nodes check threshold transactions; a device never
+ * needs to, because it trusts what the ledger recorded (a release record
+ * proven against a quorum-signed header), not the vendors' signatures
+ * directly. Creating them (key-set holders only) is in core/cose_sign_create.c.
  *
  *   COSE_Sign = [protected, unprotected, payload: bstr / nil, signatures: [+ COSE_Signature]]
  *   COSE_Signature = [protected, unprotected, signature: bstr]

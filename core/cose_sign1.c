@@ -14,7 +14,8 @@
 /* Length of a CBOR head carrying argument v. */
 static size_t head_len(size_t v)
 {
-    return v < 24 ? 1 : v <= 0xff ? 2 : v <= 0xffff ? 3 : (uint64_t)v <= 0xffffffffu ? 5 : 9;
+    uint64_t w = v; /* 64-bit compare: with a 32-bit size_t the last test is always true */
+    return w < 24 ? 1 : w <= 0xff ? 2 : w <= 0xffff ? 3 : w <= 0xffffffffu ? 5 : 9;
 }
 
 size_t tc_cose_tbs_size(size_t body_protected_len, size_t sign_protected_len, size_t aad_len,

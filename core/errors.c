@@ -43,6 +43,24 @@ const char *tc_errname(int code)
 }
 #endif
 
+#ifdef TC_ERRORS_MINIMAL
+/* Minimal devices keep the code only: no formatter, no message text (the
+ * caller reports the number). tc_fmt/tc_vfmt do not exist in this build. */
+int tc_err_set(tc_err *e, int code, const char *fmt, ...)
+{
+    (void)fmt;
+    if (!e) return code;
+    e->code = code;
+    e->msg[0] = '\0';
+    return code;
+}
+
+int tc_err_wrap(tc_err *e, const char *fmt, ...)
+{
+    (void)fmt;
+    return e ? e->code : 0;
+}
+#else
 typedef struct {
     char *out;
     size_t cap;
@@ -147,6 +165,8 @@ int tc_err_wrap(tc_err *e, const char *fmt, ...)
     tc_fmt(e->msg, sizeof e->msg, "%s: %s", prefix, old);
     return e->code;
 }
+
+#endif
 
 void tc_err_clear(tc_err *e)
 {

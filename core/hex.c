@@ -1,4 +1,4 @@
-/* Hex encoding. tc:device-shared (C99, no allocation, no I/O) */
+/* Hex encoding (node side: CLI, API, logs; devices carry raw bytes). */
 #include "tc/hex.h"
 #include "tc/errors.h"
 

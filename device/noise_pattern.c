@@ -1,7 +1,12 @@
 /* The Noise handshake pattern table (revision 34): one-way patterns (§7.4),
  * fundamental interactive patterns (§7.5) and deferred patterns (§18.2).
  * Pure data: adding a pattern is adding a row. Message i is sent by the
- * initiator when i is even ("->"), by the responder when odd ("<-"). */
+ * initiator when i is even ("->"), by the responder when odd ("<-").
+ *
+ * TCDEV_NOISE_CORE_PATTERNS (a device build option, used by `make
+ * device-size`) keeps only the rows thingchain's flows and the issue's
+ * contract need — KK (device channels), IK and XX — about 1.2 KB less flash;
+ * every other pattern then parses as unsupported (TC_ERR_NOISE_PATTERN). */
 #include <string.h>
 
 #include "noise_internal.h"
@@ -17,6 +22,11 @@
 
 /* name, initiator pre-message, responder pre-message, messages, one-way, tokens */
 const tcdev_noise_pattern tcdev__noise_patterns[] = {
+#ifdef TCDEV_NOISE_CORE_PATTERNS
+    {"XX", 0,  0,  3, 0, {{E}, {E, EE, S, ES}, {S, SE}}},
+    {"KK", PS, PS, 2, 0, {{E, ES, SS}, {E, EE, SE}}},
+    {"IK", 0,  PS, 2, 0, {{E, ES, S, SS}, {E, EE, SE}}},
+#else
     /* §7.4 one-way */
     {"N",  0,  PS, 1, 1, {{E, ES}}},
     {"K",  PS, PS, 1, 1, {{E, ES, SS}}},
@@ -58,6 +68,7 @@ const tcdev_noise_pattern tcdev__noise_patterns[] = {
     {"I1X",  0,  0,  3, 0, {{E, S}, {E, EE, S, ES}, {SE}}},
     {"IX1",  0,  0,  3, 0, {{E, S}, {E, EE, SE, S}, {ES}}},
     {"I1X1", 0,  0,  3, 0, {{E, S}, {E, EE, S}, {SE, ES}}},
+#endif
 };
 const unsigned tcdev__noise_pattern_count =
     (unsigned)(sizeof tcdev__noise_patterns / sizeof tcdev__noise_patterns[0]);

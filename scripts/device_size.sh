@@ -36,7 +36,7 @@ rm -rf "$OUT" && mkdir -p "$OUT"
 # Warnings are shown, not fatal here: the host build (-Werror, gcc and clang)
 # and scripts/check_layers.sh judge the code; this script measures it. A
 # 32-bit target does surface warnings a 64-bit host cannot (size_t is 32 bits).
-FLAGS=(-DTC_ERRORS_MINIMAL -std=c99 -pedantic -Wall -Wextra -Wvla -Os -mcpu=cortex-m4 -mthumb
+FLAGS=(-DTC_ERRORS_MINIMAL -DTCDEV_NOISE_CORE_PATTERNS -DTC_CBOR_NO_FLOAT -std=c99 -pedantic -Wall -Wextra -Wvla -Os -mcpu=cortex-m4 -mthumb
        -ffunction-sections -fdata-sections -fstack-usage -fcallgraph-info=su -Iinclude)
 
 srcs=()

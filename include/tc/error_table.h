@@ -43,6 +43,7 @@ TC_ERROR(CBOR_TYPE,             112, "cbor: unexpected item type")
 TC_ERROR(CBOR_RANGE,            113, "cbor: integer out of range for its field")
 TC_ERROR(CBOR_LENGTH,           114, "cbor: string or array has the wrong length")
 TC_ERROR(CBOR_BREAK,            115, "cbor: unexpected break code")
+TC_ERROR(CBOR_FLOAT,            116, "cbor: floating-point values are not supported by this build (device SDK with TC_CBOR_NO_FLOAT)")
 
 /* crypto */
 TC_ERROR(CRYPTO_INIT,       150, "crypto: library failed to initialise")
