@@ -99,10 +99,6 @@ void api_metrics_commit(api *a, uint64_t now_ms, uint64_t block_time_ms, size_t 
 /* Rate limit (daemon/api_limits.c): 1 if the client may make a request
  * now (takes a token), 0 if over its rate. */
 int api_limits_take(api *a, struct MHD_Connection *c, uint64_t now_ms);
-/* Records (CBOR) as JSON for people (daemon/api_json.c): maps with
- * integer keys become objects keyed by the number, byte strings hex. NULL
- * if the bytes are not CBOR. */
-json_t *api_cbor_to_json(const uint8_t *p, size_t n);
 /* A JSON string of the hex of p[0..n) (new reference). */
 json_t *api_hexj(const uint8_t *p, size_t n);
 /* Every header field, hashes in hex (new reference). */

@@ -26,6 +26,7 @@
 #include "api.h"
 #include "tc/alloc.h"
 #include "tc/bundle.h"
+#include "tc/cbor_json.h"
 #include "tc/hex.h"
 #include "tc/query.h"
 #include "tc/smt.h"
@@ -96,7 +97,7 @@ static enum MHD_Result record(api *a, struct MHD_Connection *c, uint64_t height,
         json_object_set_new(j, "message", json_string("no such record at this height (the proof shows its absence)"));
     } else {
         json_object_set_new(j, "value", api_hexj(val, vl));
-        json_t *rec = api_cbor_to_json(val, vl);
+        json_t *rec = tc_cbor_to_json(val, vl);
         json_object_set_new(j, "record", rec ? rec : json_null());
     }
     json_object_set_new(j, "proof", api_hexj(proof, pl));
