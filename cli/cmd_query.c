@@ -27,7 +27,7 @@ static const char usage[] =
     "                  [--save FILE | --from FILE] [--timeout MS]\n"
     "  KIND: device ID | devices (--owner N|--maker N|--model M|--group G|--status S|--attr K=V)\n"
     "        | services (--type T|--attr K=V) | config ID | firmware ID [--current V]\n"
-    "        | rollout ORG ID | anchor ROOT | state KEYHEX        (lists: [--limit N] [--after KEY])";
+    "        | rollout ORG ID | anchor ROOT | state KEYHEX | tx ID  (lists: [--limit N] [--after KEY])";
 
 typedef struct qopts {
     const char *genesis, *save, *from, *filter_name, *filter_val, *after, *current;
@@ -98,7 +98,7 @@ static int one(qv *q, const qopts *o, const char *path, const uint8_t *key, size
         }
     }
     tcdev_bundle b;
-    rc = qv_verify(q, &err, &b, buf, len, key, kl);
+    rc = qv_verify(q, &err, &b, TCDEV_BUNDLE_STATE, buf, len, key, kl);
     if (rc) {
         tc_free(buf);
         return cli_fail("%s: %s", tc_errname(rc), err.msg);
@@ -140,7 +140,7 @@ static int list(qv *q, const qopts *o, const char *path)
         snprintf(p, sizeof p, "/v1/state/%s?format=bundle&height=%llu", hex, (unsigned long long)h);
         if ((rc = qv_fetch(q, &err, &buf, &len, &found, p))) break;
         tcdev_bundle b;
-        rc = qv_verify(q, &err, &b, buf, len, key, kl);
+        rc = qv_verify(q, &err, &b, TCDEV_BUNDLE_STATE, buf, len, key, kl);
         if (!rc && (!b.record || q->st.height != h))
             rc = tc_err_set(&err, TC_ERR_LIGHT_RECORD, "listed key %s is not in state at height %llu", hex,
                             (unsigned long long)h);
@@ -170,6 +170,46 @@ static int list(qv *q, const qopts *o, const char *path)
     json_object_set_new(out, "items", items);
     json_decref(l);
     cli_out_print(out, o->as_json);
+    return CLI_OK;
+}
+
+/* A committed transaction: the history bundle proves SHA-256(tx) || result
+ * code is a leaf of the history tree of a certified header. */
+static int one_tx(qv *q, const qopts *o, const char *path, const uint8_t id[TC_SHA256_LEN])
+{
+    tc_err err;
+    tc_err_clear(&err);
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    int found, rc;
+    if (o->from) {
+        if (cli_read_input(&buf, &len, o->from)) return CLI_FAIL;
+    } else if ((rc = qv_fetch(q, &err, &buf, &len, &found, path))) {
+        return cli_fail("%s: %s", tc_errname(rc), err.msg);
+    }
+    tcdev_bundle b;
+    rc = qv_verify(q, &err, &b, TCDEV_BUNDLE_HISTORY, buf, len, id, TC_SHA256_LEN);
+    if (!rc && b.key_len != TC_HIST_LEAF_LEN)
+        rc = tc_err_set(&err, TC_ERR_LIGHT_BUNDLE, "history leaf of %zu bytes", b.key_len);
+    if (!rc && o->save) {
+        FILE *f = fopen(o->save, "wb");
+        if (!f || fwrite(buf, 1, len, f) != len || fclose(f)) rc = tc_err_set(&err, TC_ERR_IO, "cannot write %s", o->save);
+    }
+    if (rc) {
+        tc_free(buf);
+        return cli_fail("%s: %s", tc_errname(rc), err.msg);
+    }
+    int code = (int)((uint32_t)b.key[32] << 24 | (uint32_t)b.key[33] << 16 | (uint32_t)b.key[34] << 8 | b.key[35]);
+    json_t *j = json_object();
+    char v[96];
+    snprintf(v, sizeof v, "at height %llu", (unsigned long long)q->st.height);
+    json_object_set_new(j, "verified", json_string(v));
+    json_object_set_new(j, "height", json_integer((json_int_t)q->st.height));
+    cli_json_set_hex(j, "tx", id, TC_SHA256_LEN);
+    json_object_set_new(j, "code", json_integer(code));
+    json_object_set_new(j, "result", json_string(code ? tc_errname(code) : "accepted"));
+    tc_free(buf);
+    cli_out_print(j, o->as_json);
     return CLI_OK;
 }
 
@@ -289,6 +329,11 @@ int cmd_query(int argc, char **argv)
         key[0] = 'A';
         kl = 33;
         snprintf(path, sizeof path, "/v1/anchors/%s?format=bundle", args[0]);
+    } else if (!strcmp(kind, "tx")) {
+        if (nargs != 1) return cli_usage(usage, "tx takes one ID (SHA-256 of the transaction, 64 hex digits)");
+        if ((rc = hex_arg(key, 32, args[0], "the transaction ID"))) return rc;
+        kl = 32;
+        snprintf(path, sizeof path, "/v1/tx/%s?format=bundle", args[0]);
     } else if (!strcmp(kind, "state")) {
         size_t n = nargs == 1 ? strlen(args[0]) : 0;
         if (n == 0 || n > 2 * TC_STATE_KEY_MAX || tc_hex_decode(key, sizeof key, &kl, args[0], n))
@@ -302,6 +347,7 @@ int cmd_query(int argc, char **argv)
     tc_err_clear(&err);
     if ((rc = qv_anchor(&q, &err, o.genesis))) return cli_fail("%s: %s", tc_errname(rc), err.msg);
     if (is_list) return list(&q, &o, path);
+    if (!strcmp(kind, "tx")) return one_tx(&q, &o, path, key);
     /* firmware: the node picks the release; the bundle proves its record. */
     return one(&q, &o, path, !strcmp(kind, "firmware") ? NULL : key, kl, kind);
 }

@@ -39,14 +39,15 @@ static uint64_t now_ms(void)
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-int qv_verify(qv *q, tc_err *err, tcdev_bundle *b, const uint8_t *in, size_t len, const uint8_t *key,
-              size_t key_len)
+int qv_verify(qv *q, tc_err *err, tcdev_bundle *b, unsigned kind, const uint8_t *in, size_t len,
+              const uint8_t *key, size_t key_len)
 {
     int rc = tcdev_light_verify_bundle(&q->st, &q->w, b, in, len, now_ms());
     if (rc) return tc_err_set(err, rc, "the proof bundle does not verify");
-    if (b->kind != TCDEV_BUNDLE_STATE)
-        return tc_err_set(err, TC_ERR_LIGHT_BUNDLE, "expected a state proof, got kind %u", b->kind);
-    if (key && (b->key_len != key_len || memcmp(b->key, key, key_len))) {
+    if (b->kind != kind)
+        return tc_err_set(err, TC_ERR_LIGHT_BUNDLE, "expected a bundle of kind %u, got kind %u", kind, b->kind);
+    size_t cmp_len = kind == TCDEV_BUNDLE_HISTORY ? key_len : b->key_len;
+    if (key && (b->key_len < key_len || cmp_len != key_len || memcmp(b->key, key, key_len))) {
         char want[2 * TC_STATE_KEY_MAX + 1], got[2 * TC_STATE_KEY_MAX + 1];
         tc_hex_encode(want, key, key_len);
         tc_hex_encode(got, b->key, b->key_len < TC_STATE_KEY_MAX ? b->key_len : TC_STATE_KEY_MAX);

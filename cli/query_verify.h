@@ -21,11 +21,13 @@ typedef struct qv {
  * validator set (the trust anchor a device is provisioned with). */
 int qv_anchor(qv *q, tc_err *err, const char *genesis_path);
 
-/* Verifies one bundle (borrowed) and that it answers for `key` (NULL: any
- * key); *b describes it (pointers borrow in). 0 or the TC_ERR_* of the
- * first check that failed, with err saying what. */
-int qv_verify(qv *q, tc_err *err, tcdev_bundle *b, const uint8_t *in, size_t len, const uint8_t *key,
-              size_t key_len);
+/* Verifies one bundle (borrowed) of the given kind (TCDEV_BUNDLE_*) and
+ * that it answers for `key` (NULL: any key; for history bundles the first
+ * key_len bytes of the leaf, i.e. the transaction id); *b describes it
+ * (pointers borrow in). 0 or the TC_ERR_* of the first check that failed,
+ * with err saying what. */
+int qv_verify(qv *q, tc_err *err, tcdev_bundle *b, unsigned kind, const uint8_t *in, size_t len,
+              const uint8_t *key, size_t key_len);
 
 /* GET path from the node asking for a bundle. *out (tc_malloc'd, caller
  * frees) is the bundle; *found is 1 for 200, 0 for a 404 that carries an

@@ -100,6 +100,8 @@ static enum MHD_Result get_tx(api *a, struct MHD_Connection *c, const char *hexi
     size_t n;
     if (strlen(hexid) != 64 || tc_hex_decode(h, sizeof h, &n, hexid, 64) != 0)
         return api_reply_err(c, 400, TC_ERR_INVALID_ARG, "expected /tx/<64 hex digits>");
+    if (api_wants_cbor(c))
+        return api_tx_bundle(a, c, h);
     uint64_t height;
     uint32_t index;
     int code;

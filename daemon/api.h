@@ -82,6 +82,8 @@ int api_fw_route(api *a, struct MHD_Connection *c, const char *url, const char *
 /* State queries with proofs (daemon/api_query.c). */
 int api_query_route(api *a, struct MHD_Connection *c, const char *url, const char *method, api_req *r,
                     enum MHD_Result *res);
+/* The history bundle of a committed transaction (id: SHA-256 of its bytes). */
+enum MHD_Result api_tx_bundle(api *a, struct MHD_Connection *c, const uint8_t id[TC_SHA256_LEN]);
 /* Headers, certificates, blocks, validator sets (daemon/api_chain.c). */
 int api_chain_route(api *a, struct MHD_Connection *c, const char *url, const char *method, api_req *r,
                     enum MHD_Result *res);

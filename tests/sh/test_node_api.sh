@@ -113,6 +113,9 @@ check "... lists the device, verified" 'grep -q "44$DEV" "$tmp/out" && grep -q "
 expect 0 "verified services query" "$CLI" query services --type mqtt --node "$(url 2)" $G
 expect 0 "verified anchor query" "$CLI" query anchor "$ROOT" --node "$U" $G
 expect 0 "verified config query" "$CLI" query config "$DEV" --node "$U" $G
+expect 0 "verified transaction (history bundle)" "$CLI" query tx "$T1" --node "$(url 3)" $G --json
+check "... accepted, verified at a height" 'grep -q "\"result\":\"accepted\"" "$tmp/out" && grep -q "verified\":\"at height" "$tmp/out"'
+check "GET /v1/tx/ID?format=bundle is CBOR" '[ "$(curl -s -o /dev/null -w "%{content_type}" "$U/v1/tx/$T1?format=bundle")" = application/cbor ]'
 expect 1 "unknown device: absence verified, exit 1" "$CLI" query device 00000000000000000000000000000000 --node "$U" $G
 check "... says so" 'grep -q "absence verified" "$tmp/err"'
 expect 0 "the saved bundle verifies offline (--from)" "$CLI" query device "$DEV" --from "$tmp/bundle" $G
