@@ -82,6 +82,11 @@ int api_fw_route(api *a, struct MHD_Connection *c, const char *url, const char *
 /* State queries with proofs (daemon/api_query.c). */
 int api_query_route(api *a, struct MHD_Connection *c, const char *url, const char *method, api_req *r,
                     enum MHD_Result *res);
+/* Proof bundles (daemon/api_bundle.c). The state bundle of (key, val?) at
+ * height with its proof (all borrowed), answered with `status`. */
+enum MHD_Result api_state_bundle(api *a, struct MHD_Connection *c, unsigned status, uint64_t height,
+                                 const uint8_t *key, size_t kl, const uint8_t *val, size_t vl,
+                                 const uint8_t *proof, size_t pl);
 /* The history bundle of a committed transaction (id: SHA-256 of its bytes). */
 enum MHD_Result api_tx_bundle(api *a, struct MHD_Connection *c, const uint8_t id[TC_SHA256_LEN]);
 /* Headers, certificates, blocks, validator sets (daemon/api_chain.c). */
