@@ -9,7 +9,9 @@
  *                  202 {"tx": hex id, "status": "pending"|"duplicate"}
  *                  400/413/503 {"code": name, "message": text}
  *   GET  /tx/HEX   the result of a committed transaction by SHA-256 of its bytes
- * Bounds: body TC_TX_MAX bytes, 256 connections, 30 s idle timeout. */
+ * plus the route functions of the endpoint files (docs/api.md lists all).
+ * Bounds: body TC_TX_MAX bytes, 256 connections (128 per IP), 30 s idle
+ * timeout, a token bucket per client IP (api_rate/api_burst; 429). */
 #include <stdio.h>
 #include <string.h>
 
@@ -28,6 +30,7 @@ enum MHD_Result api_reply(struct MHD_Connection *c, unsigned status, const char 
     if (!r)
         return MHD_NO;
     MHD_add_response_header(r, "Content-Type", ctype);
+    api_metrics_count(status);
     enum MHD_Result ret = MHD_queue_response(c, status, r);
     MHD_destroy_response(r);
     return ret;
@@ -97,6 +100,8 @@ static enum MHD_Result get_tx(api *a, struct MHD_Connection *c, const char *hexi
     size_t n;
     if (strlen(hexid) != 64 || tc_hex_decode(h, sizeof h, &n, hexid, 64) != 0)
         return api_reply_err(c, 400, TC_ERR_INVALID_ARG, "expected /tx/<64 hex digits>");
+    if (api_wants_cbor(c))
+        return api_tx_bundle(a, c, h);
     uint64_t height;
     uint32_t index;
     int code;
@@ -108,23 +113,50 @@ static enum MHD_Result get_tx(api *a, struct MHD_Connection *c, const char *hexi
                                         code ? tc_errname(code) : "accepted", "message", msg));
 }
 
+static enum MHD_Result route(api *a, struct MHD_Connection *c, const char *url, const char *method, req *r)
+{
+    int post = strcmp(method, "POST") == 0;
+    enum MHD_Result res;
+    if (r->limited)
+        return api_reply_err(c, 429, TC_ERR_API_RATE, "too many requests from this address: slow down and retry");
+    if (api_fw_route(a, c, url, method, r, &res) || api_query_route(a, c, url, method, r, &res) ||
+        api_chain_route(a, c, url, method, r, &res) || api_events_route(a, c, url, method, r, &res) ||
+        api_metrics_route(a, c, url, method, r, &res))
+        return res;
+    if (!strcmp(url, "/healthz") && !strcmp(method, "GET"))
+        return api_reply(c, 200, "text/plain", "ok\n", 3);
+    if ((!strcmp(url, "/status") || !strcmp(url, "/v1/status")) && !strcmp(method, "GET"))
+        return status_json(a, c);
+    if ((!strcmp(url, "/tx") || !strcmp(url, "/v1/tx")) && post)
+        return post_tx(a, c, r);
+    if (!strncmp(url, "/tx/", 4) && !strcmp(method, "GET"))
+        return get_tx(a, c, url + 4);
+    if (!strncmp(url, "/v1/tx/", 7) && !strcmp(method, "GET"))
+        return get_tx(a, c, url + 7);
+    if (post && r->too_big)
+        return api_reply_err(c, 413, TC_ERR_API_BODY, "request body too large");
+    return api_reply_err(c, 404, TC_ERR_NOT_FOUND, "no such endpoint (see docs/api.md)");
+}
+
 static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                                const char *version, const char *upload, size_t *upload_size, void **con_cls)
 {
     api *a = cls;
     (void)version;
-    int post = strcmp(method, "POST") == 0;
-    if (post && !*con_cls) {
+    if (!*con_cls) {
+        /* First call for a request: headers only. The rate limit takes
+         * its token here, once per request. */
         req *r = tc_calloc(1, sizeof *r);
         if (!r)
             return MHD_NO;
         r->max = TC_TX_MAX;
+        r->limited = !api_limits_take(a, c, node_now_ms());
         *con_cls = r;
         return MHD_YES;
     }
-    if (post && *upload_size) {
-        req *r = *con_cls;
-        if (!r->too_big && r->len + *upload_size <= r->max) {
+    req *r = *con_cls;
+    if (*upload_size) {
+        if (!r->too_big && !r->limited && r->len + *upload_size <= r->max) {
             uint8_t *b = tc_realloc(r->body, r->len + *upload_size);
             if (!b)
                 return MHD_NO;
@@ -137,18 +169,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
         *upload_size = 0;
         return MHD_YES;
     }
-    enum MHD_Result res;
-    if (api_fw_route(a, c, url, method, *con_cls, &res))
-        return res;
-    if (!strcmp(url, "/healthz") && !strcmp(method, "GET"))
-        return api_reply(c, 200, "text/plain", "ok\n", 3);
-    if (!strcmp(url, "/status") && !strcmp(method, "GET"))
-        return status_json(a, c);
-    if (!strcmp(url, "/tx") && post)
-        return post_tx(a, c, *con_cls);
-    if (!strncmp(url, "/tx/", 4) && !strcmp(method, "GET"))
-        return get_tx(a, c, url + 4);
-    return api_reply_err(c, 404, TC_ERR_NOT_FOUND, "no such endpoint (see docs/node.md)");
+    return route(a, c, url, method, r);
 }
 
 static void on_done(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode t)
@@ -165,6 +186,22 @@ static void on_done(void *cls, struct MHD_Connection *c, void **con_cls, enum MH
 static void run_mhd(api *a);
 
 static void on_timer(uv_timer_t *t) { run_mhd(t->data); }
+
+void api_after_commit(node *nd, uint64_t height, const uint8_t id[TC_HASH_LEN], const uint8_t *block, size_t len)
+{
+    api *a = nd->api;
+    if (!a)
+        return;
+    tc_block b;
+    if (tc_block_decode(&b, block, len) != 0)
+        return;
+    api_metrics_commit(a, node_now_ms(), b.header.time_ms, b.ntx);
+    api_events_commit(a, height, id, &b);
+    tc_block_free(&b);
+    /* Resumed streams are served at the next MHD_run: run it soon. */
+    if (a->nsubs && !a->closing)
+        uv_timer_start(&a->timer, on_timer, 0, 0);
+}
 
 static void on_poll(uv_poll_t *p, int status, int events)
 {
@@ -194,8 +231,9 @@ int api_start(node *nd)
     if (!a)
         return TC_ERR_NOMEM;
     a->nd = nd;
-    a->d = MHD_start_daemon(MHD_USE_EPOLL, (uint16_t)port, NULL, NULL, handler, a, MHD_OPTION_SOCK_ADDR, &sa,
-                            MHD_OPTION_CONNECTION_LIMIT, 256u, MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+    a->d = MHD_start_daemon(MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME, (uint16_t)port, NULL, NULL, handler, a, MHD_OPTION_SOCK_ADDR, &sa,
+                            MHD_OPTION_CONNECTION_LIMIT, 256u, MHD_OPTION_PER_IP_CONNECTION_LIMIT, 128u,
+                            MHD_OPTION_CONNECTION_TIMEOUT, 30u,
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024), MHD_OPTION_NOTIFY_COMPLETED,
                             on_done, a, MHD_OPTION_END);
     if (!a->d) {
@@ -226,6 +264,7 @@ void api_stop(node *nd)
     api *a = nd->api;
     if (!a)
         return;
+    a->closing = 1;
     uv_close((uv_handle_t *)&a->poll, on_api_closed);
     uv_close((uv_handle_t *)&a->timer, on_api_closed);
 }
@@ -235,6 +274,8 @@ void api_free(node *nd)
     api *a = nd->api;
     if (!a)
         return;
+    api_events_close(a); /* MHD forbids stopping with suspended connections */
+    MHD_run(a->d);
     MHD_stop_daemon(a->d);
     tc_free(a);
     nd->api = NULL;

@@ -152,6 +152,7 @@ static int commit(node *nd, const tc_cons_action *a)
                 b.ntx, a->block_id[0], a->block_id[1], a->block_id[2], a->block_id[3], nd->mp.n);
         tc_block_free(&b);
     }
+    api_after_commit(nd, a->height, a->block_id, a->data, a->len);
     nd->last_commit_ms = node_now_ms();
     return 0;
 }

@@ -45,6 +45,8 @@ static void usage(FILE *f)
             "  --block-max-bytes N       bytes of transactions per block (default 921600)\n"
             "  --mempool-max-txs N       pending transactions (default 50000)\n"
             "  --mempool-max-bytes N     pending bytes (default 67108864)\n"
+            "  --api-rate N              API requests per second per client IP (default 200)\n"
+            "  --api-burst N             API request burst per client IP (default 400)\n"
             "  -h, --help                this text\n"
             "Logs go to stderr. SIGTERM or SIGINT stops the node cleanly (exit 0).\n");
 }
@@ -54,7 +56,7 @@ static const struct option k_opts[] = {
     {"data", 1, 0, 4}, {"p2p-listen", 1, 0, 5}, {"api-listen", 1, 0, 6}, {"peers", 1, 0, 7},
     {"log-level", 1, 0, 8}, {"validator", 1, 0, 9}, {"block-interval-ms", 1, 0, 10},
     {"block-max-txs", 1, 0, 11}, {"block-max-bytes", 1, 0, 12}, {"mempool-max-txs", 1, 0, 13},
-    {"mempool-max-bytes", 1, 0, 14}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
+    {"mempool-max-bytes", 1, 0, 14}, {"api-rate", 1, 0, 15}, {"api-burst", 1, 0, 16}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
 
 /* Flags override the file: the file is read first, then the flags. */
 static int parse_args(tc_config *cfg, int argc, char **argv)
@@ -84,7 +86,7 @@ static int parse_args(tc_config *cfg, int argc, char **argv)
     }
     optind = 1;
     while ((c = getopt_long(argc, argv, "hc:", k_opts, NULL)) != -1) {
-        if (c < 1 || c > 14)
+        if (c < 1 || c > 16)
             continue;
         char key[32];
         snprintf(key, sizeof key, "%s", k_opts[c].name);

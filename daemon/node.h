@@ -106,5 +106,9 @@ int api_start(node *nd);
 void api_stop(node *nd);
 /* After the loop closed the handles. */
 void api_free(node *nd);
+/* Called once per committed block (daemon/drive.c): metrics and the event
+ * stream. block: the encoded block (borrowed for the call). */
+void api_after_commit(node *nd, uint64_t height, const uint8_t id[TC_HASH_LEN], const uint8_t *block,
+                      size_t len);
 
 #endif

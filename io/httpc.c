@@ -1,4 +1,7 @@
-/* Minimal HTTP/1.1 client (include/tc/httpc.h). */
+/* Minimal HTTP/1.1 client (include/tc/httpc.h): one request per
+ * connection ("Connection: close"), a bounded response buffer. Streams
+ * (server-sent events) are requested as HTTP/1.0 so the server sends the
+ * body as plain bytes until it closes (no chunked encoding to undo). */
 #include "tc/httpc.h"
 
 #include <errno.h>
@@ -6,11 +9,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
 
 #include "tc/alloc.h"
+
+typedef struct conn {
+    int fd;
+    char host[256], port[8], prefix[512];
+} conn;
 
 static int send_all(int fd, const void *p, size_t n)
 {
@@ -25,62 +34,98 @@ static int send_all(int fd, const void *p, size_t n)
     return 0;
 }
 
-int tc_http_request(int *status, char *resp, size_t cap, tc_err *err, const char *method,
-                    const char *base_url, const char *path, const char *content_type,
-                    const uint8_t *body, size_t body_len, int timeout_ms)
+static int open_conn(conn *k, tc_err *err, const char *base_url, int timeout_ms)
 {
-    char host[256], port[8] = "80", prefix[512] = "";
+    snprintf(k->port, sizeof k->port, "80");
+    k->prefix[0] = 0;
+    k->fd = -1;
     if (strncmp(base_url, "http://", 7) != 0)
         return tc_err_set(err, TC_ERR_INVALID_ARG, "URL must start with http:// (got %s)", base_url);
     const char *h = base_url + 7, *end = h + strcspn(h, "/");
     const char *colon = memchr(h, ':', (size_t)(end - h));
     size_t hl = (size_t)((colon ? colon : end) - h);
-    if (hl == 0 || hl >= sizeof host) return tc_err_set(err, TC_ERR_INVALID_ARG, "bad host in %s", base_url);
-    memcpy(host, h, hl);
-    host[hl] = 0;
+    if (hl == 0 || hl >= sizeof k->host) return tc_err_set(err, TC_ERR_INVALID_ARG, "bad host in %s", base_url);
+    memcpy(k->host, h, hl);
+    k->host[hl] = 0;
     if (colon) {
         size_t pl = (size_t)(end - colon - 1);
-        if (pl == 0 || pl >= sizeof port) return tc_err_set(err, TC_ERR_INVALID_ARG, "bad port in %s", base_url);
-        memcpy(port, colon + 1, pl);
-        port[pl] = 0;
+        if (pl == 0 || pl >= sizeof k->port) return tc_err_set(err, TC_ERR_INVALID_ARG, "bad port in %s", base_url);
+        memcpy(k->port, colon + 1, pl);
+        k->port[pl] = 0;
     }
-    snprintf(prefix, sizeof prefix, "%s", *end ? end : "");
-    size_t pfl = strlen(prefix);
-    if (pfl && prefix[pfl - 1] == '/') prefix[pfl - 1] = 0;
+    snprintf(k->prefix, sizeof k->prefix, "%s", *end ? end : "");
+    size_t pfl = strlen(k->prefix);
+    if (pfl && k->prefix[pfl - 1] == '/') k->prefix[pfl - 1] = 0;
 
     struct addrinfo hints, *ai = NULL;
     memset(&hints, 0, sizeof hints);
     hints.ai_socktype = SOCK_STREAM;
-    int g = getaddrinfo(host, port, &hints, &ai);
-    if (g) return tc_err_set(err, TC_ERR_IO, "cannot resolve %s: %s", host, gai_strerror(g));
-    int fd = -1;
+    int g = getaddrinfo(k->host, k->port, &hints, &ai);
+    if (g) return tc_err_set(err, TC_ERR_IO, "cannot resolve %s: %s", k->host, gai_strerror(g));
     for (struct addrinfo *a = ai; a; a = a->ai_next) {
-        fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
-        if (fd < 0) continue;
+        k->fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
+        if (k->fd < 0) continue;
         struct timeval tv = {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-        if (connect(fd, a->ai_addr, a->ai_addrlen) == 0) break;
-        close(fd);
-        fd = -1;
+        setsockopt(k->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        setsockopt(k->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+        if (connect(k->fd, a->ai_addr, a->ai_addrlen) == 0) break;
+        close(k->fd);
+        k->fd = -1;
     }
     freeaddrinfo(ai);
-    if (fd < 0) return tc_err_set(err, TC_ERR_IO, "cannot connect to %s:%s: %s", host, port, strerror(errno));
+    if (k->fd < 0)
+        return tc_err_set(err, TC_ERR_IO, "cannot connect to %s:%s: %s", k->host, k->port, strerror(errno));
+    return 0;
+}
 
-    char head[1024];
+static int send_req(conn *k, tc_err *err, const char *version, const char *method, const char *path,
+                    const char *accept, const char *content_type, const uint8_t *body, size_t body_len)
+{
+    char head[1536];
     int n = snprintf(head, sizeof head,
-                     "%s %s%s HTTP/1.1\r\nHost: %s:%s\r\nUser-Agent: thingchain\r\nAccept: application/json\r\n"
+                     "%s %s%s %s\r\nHost: %s:%s\r\nUser-Agent: thingchain\r\nAccept: %s\r\n"
                      "Content-Type: %s\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n",
-                     method, prefix, path, host, port, content_type ? content_type : "application/octet-stream",
-                     body_len);
-    if (n < 0 || (size_t)n >= sizeof head || send_all(fd, head, (size_t)n) ||
-        (body_len && send_all(fd, body, body_len))) {
-        close(fd);
-        return tc_err_set(err, TC_ERR_IO, "cannot send the request to %s", base_url);
+                     method, k->prefix, path, version, k->host, k->port, accept ? accept : "application/json",
+                     content_type ? content_type : "application/octet-stream", body_len);
+    if (n < 0 || (size_t)n >= sizeof head || send_all(k->fd, head, (size_t)n) ||
+        (body_len && send_all(k->fd, body, body_len))) {
+        close(k->fd);
+        return tc_err_set(err, TC_ERR_IO, "cannot send the request to %s:%s", k->host, k->port);
     }
+    return 0;
+}
+
+/* Status code, body offset and Content-Type of a response head in buf. */
+static int parse_head(int *status, size_t *body_off, char *ctype, size_t ctype_cap, const char *buf, size_t got)
+{
+    const char *sep = memmem(buf, got, "\r\n\r\n", 4);
+    int code = 0;
+    if (!sep || sscanf(buf, "HTTP/1.%*d %d", &code) != 1 || code < 100 || code > 599) return -1;
+    *status = code;
+    *body_off = (size_t)(sep - buf) + 4;
+    if (ctype && ctype_cap) {
+        ctype[0] = 0;
+        for (const char *l = strstr(buf, "\r\n"); l && l < sep; l = strstr(l + 2, "\r\n")) {
+            if (strncasecmp(l + 2, "Content-Type:", 13) == 0) {
+                const char *v = l + 15;
+                while (*v == ' ') v++;
+                size_t n = strcspn(v, "\r");
+                if (n >= ctype_cap) n = ctype_cap - 1;
+                memcpy(ctype, v, n);
+                ctype[n] = 0;
+                break;
+            }
+        }
+    }
+    return 0;
+}
+
+/* Reads until the server closes (at most TC_HTTPC_RESP_MAX bytes kept). */
+static int read_all(conn *k, tc_err *err, char **out, size_t *len)
+{
     size_t bcap = 64 * 1024, got = 0;
     char *buf = tc_malloc(bcap + 1);
-    if (!buf) { close(fd); return tc_err_set(err, TC_ERR_NOMEM, NULL); }
+    if (!buf) { close(k->fd); return tc_err_set(err, TC_ERR_NOMEM, NULL); }
     for (;;) {
         if (got == bcap) {
             if (bcap >= TC_HTTPC_RESP_MAX) break;
@@ -89,28 +134,97 @@ int tc_http_request(int *status, char *resp, size_t cap, tc_err *err, const char
             buf = nb;
             bcap *= 2;
         }
-        ssize_t r = recv(fd, buf + got, bcap - got, 0);
+        ssize_t r = recv(k->fd, buf + got, bcap - got, 0);
         if (r < 0 && errno == EINTR) continue;
-        if (r < 0) { close(fd); tc_free(buf); return tc_err_set(err, TC_ERR_IO, "no answer from %s", base_url); }
+        if (r < 0) {
+            close(k->fd);
+            tc_free(buf);
+            return tc_err_set(err, TC_ERR_IO, "no answer from %s:%s", k->host, k->port);
+        }
         if (r == 0) break;
         got += (size_t)r;
     }
-    close(fd);
+    close(k->fd);
     buf[got] = 0;
-    int code = 0;
-    char *sep = strstr(buf, "\r\n\r\n");
-    if (sscanf(buf, "HTTP/1.%*d %d", &code) != 1 || code < 100 || code > 599 || !sep) {
+    *out = buf;
+    *len = got;
+    return 0;
+}
+
+int tc_http_get(int *status, uint8_t **body, size_t *len, char *ctype, size_t ctype_cap, tc_err *err,
+                const char *method, const char *base_url, const char *path, const char *accept,
+                const char *content_type, const uint8_t *req_body, size_t req_len, int timeout_ms)
+{
+    conn k;
+    char *buf = NULL;
+    size_t got = 0, off = 0;
+    int rc = open_conn(&k, err, base_url, timeout_ms);
+    if (!rc) rc = send_req(&k, err, "HTTP/1.1", method, path, accept, content_type, req_body, req_len);
+    if (!rc) rc = read_all(&k, err, &buf, &got);
+    if (rc) return rc;
+    if (parse_head(status, &off, ctype, ctype_cap, buf, got)) {
         tc_free(buf);
         return tc_err_set(err, TC_ERR_IO, "malformed HTTP answer from %s", base_url);
     }
-    sep += 4;
-    size_t bl = got - (size_t)(sep - buf);
+    *len = got - off;
+    memmove(buf, buf + off, *len + 1); /* keeps the NUL */
+    *body = (uint8_t *)buf;
+    return 0;
+}
+
+int tc_http_request(int *status, char *resp, size_t cap, tc_err *err, const char *method,
+                    const char *base_url, const char *path, const char *content_type,
+                    const uint8_t *body, size_t body_len, int timeout_ms)
+{
+    uint8_t *b;
+    size_t bl;
+    int rc = tc_http_get(status, &b, &bl, NULL, 0, err, method, base_url, path, "application/json", content_type,
+                         body, body_len, timeout_ms);
+    if (rc) return rc;
     if (cap) {
         if (bl >= cap) bl = cap - 1;
-        memcpy(resp, sep, bl);
+        memcpy(resp, b, bl);
         resp[bl] = 0;
     }
-    *status = code;
-    tc_free(buf);
+    tc_free(b);
     return 0;
+}
+
+int tc_http_stream(int *status, tc_err *err, const char *base_url, const char *path, const char *accept,
+                   int timeout_ms, tc_http_chunk_fn fn, void *ctx)
+{
+    conn k;
+    int rc = open_conn(&k, err, base_url, timeout_ms);
+    if (!rc) rc = send_req(&k, err, "HTTP/1.0", "GET", path, accept, NULL, NULL, 0);
+    if (rc) return rc;
+    char buf[8192];
+    size_t got = 0, off = 0;
+    int head = 0;
+    for (;;) {
+        ssize_t r = recv(k.fd, buf + got, sizeof buf - got - 1, 0);
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) { rc = tc_err_set(err, TC_ERR_IO, "no data from %s within %d ms", base_url, timeout_ms); break; }
+        if (r == 0) {
+            rc = head ? 0 : tc_err_set(err, TC_ERR_IO, "connection closed by %s", base_url);
+            break;
+        }
+        got += (size_t)r;
+        buf[got] = 0;
+        if (!head) {
+            if (parse_head(status, &off, NULL, 0, buf, got) == 0) {
+                head = 1;
+                if (*status != 200) { rc = 0; break; }
+                if (got > off && fn(ctx, buf + off, got - off)) break;
+                got = 0;
+            } else if (got == sizeof buf - 1) {
+                rc = tc_err_set(err, TC_ERR_IO, "malformed HTTP answer from %s", base_url);
+                break;
+            }
+            continue;
+        }
+        if (fn(ctx, buf, got)) break;
+        got = 0;
+    }
+    close(k.fd);
+    return rc;
 }

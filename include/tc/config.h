@@ -34,6 +34,8 @@ typedef struct tc_config {
     uint64_t block_max_bytes;
     uint64_t mempool_max_txs;
     uint64_t mempool_max_bytes;
+    uint64_t api_rate;                 /* API requests per second per client IP */
+    uint64_t api_burst;                /* token-bucket depth per client IP */
 } tc_config;
 
 /* Defaults (docs/node.md). */

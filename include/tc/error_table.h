@@ -128,6 +128,13 @@ TC_ERROR(LEDGER_TIME,           525, "ledger: time or time range is invalid")
 TC_ERROR(BLOCK_FORMAT,          650, "block: malformed header or block")
 TC_ERROR(BLOCK_MISMATCH,        651, "block: header does not match the result of executing its transactions")
 TC_ERROR(BLOCK_SEQUENCE,        652, "block: height, chain id, time or previous hash does not follow the last block")
+/* node/api 720-749: HTTP API (docs/api.md) */
+TC_ERROR(API_RATE,              720, "api: too many requests from this address")
+TC_ERROR(API_BODY,              721, "api: request body too large")
+TC_ERROR(API_PARAM,             722, "api: bad or missing query parameter")
+TC_ERROR(API_HEIGHT,            723, "api: height not committed or no longer provable")
+TC_ERROR(API_BUSY,              724, "api: too many event-stream subscribers")
+TC_ERROR(API_ANSWER,            725, "api: the node's answer is malformed or an error")
 /* device 800-899: light client (include/tcdev/light.h, docs/light-client.md) */
 TC_ERROR(LIGHT_CHAIN,           800, "light: header is not from the trusted chain (chain id or genesis link)")
 TC_ERROR(LIGHT_STALE,           801, "light: header is below the highest verified height (stale view)")

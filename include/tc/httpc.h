@@ -1,6 +1,7 @@
 /* A minimal HTTP/1.1 client for the CLI (one request per connection,
- * "Connection: close"): enough to POST a transaction to a node and read
- * its JSON answer. No new dependency: a socket and a bounded buffer. */
+ * "Connection: close"): requests with a bounded answer, and a stream
+ * reader for server-sent events. No new dependency: a socket and a
+ * bounded buffer. io/ only. */
 #ifndef TC_HTTPC_H
 #define TC_HTTPC_H
 
@@ -19,5 +20,21 @@
 int tc_http_request(int *status, char *resp, size_t cap, tc_err *err, const char *method,
                     const char *base_url, const char *path, const char *content_type,
                     const uint8_t *body, size_t body_len, int timeout_ms);
+
+/* The same, binary-safe: *body (owned by the caller: tc_free; one NUL byte
+ * after the *len bytes) and the answer's Content-Type into ctype
+ * (ctype_cap bytes; may be NULL/0). accept: the Accept header (NULL:
+ * application/json). */
+int tc_http_get(int *status, uint8_t **body, size_t *len, char *ctype, size_t ctype_cap, tc_err *err,
+                const char *method, const char *base_url, const char *path, const char *accept,
+                const char *content_type, const uint8_t *req_body, size_t req_len, int timeout_ms);
+
+/* GET as a stream: calls fn with each piece of the body (borrowed for the
+ * call) until the server closes, fn returns non-zero, or no byte arrives
+ * for timeout_ms (0: wait for ever). *status is set once the head arrived;
+ * a status other than 200 returns 0 without calling fn. */
+typedef int (*tc_http_chunk_fn)(void *ctx, const char *p, size_t n);
+int tc_http_stream(int *status, tc_err *err, const char *base_url, const char *path, const char *accept,
+                   int timeout_ms, tc_http_chunk_fn fn, void *ctx);
 
 #endif

@@ -1,0 +1,41 @@
+/* Verified queries for the CLI (cli/query_verify.c): the device light
+ * client (include/tcdev/light.h) anchored on a genesis document, fed
+ * with proof bundles fetched from a node — exactly what a device does. */
+#ifndef TC_CLI_QUERY_VERIFY_H
+#define TC_CLI_QUERY_VERIFY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tc/errors.h"
+#include "tcdev/light.h"
+
+typedef struct qv {
+    tcdev_light st;
+    tcdev_light_work w;
+    const char *node;  /* base URL (borrowed) */
+    int timeout_ms;
+} qv;
+
+/* Anchors q on the genesis document at path: its hash, chain id and
+ * validator set (the trust anchor a device is provisioned with). */
+int qv_anchor(qv *q, tc_err *err, const char *genesis_path);
+
+/* Verifies one bundle (borrowed) of the given kind (TCDEV_BUNDLE_*) and
+ * that it answers for `key` (NULL: any key; for history bundles the first
+ * key_len bytes of the leaf, i.e. the transaction id); *b describes it
+ * (pointers borrow in). 0 or the TC_ERR_* of the first check that failed,
+ * with err saying what. */
+int qv_verify(qv *q, tc_err *err, tcdev_bundle *b, unsigned kind, const uint8_t *in, size_t len,
+              const uint8_t *key, size_t key_len);
+
+/* GET path from the node asking for a bundle. *out (tc_malloc'd, caller
+ * frees) is the bundle; *found is 1 for 200, 0 for a 404 that carries an
+ * absence bundle. Any other answer: TC_ERR_API_ANSWER with the node's
+ * message in err. */
+int qv_fetch(qv *q, tc_err *err, uint8_t **out, size_t *len, int *found, const char *path);
+
+/* GET path as JSON (new reference in *out); non-2xx: TC_ERR_API_ANSWER. */
+int qv_fetch_json(qv *q, tc_err *err, void **out, const char *path);
+
+#endif
