@@ -74,7 +74,9 @@ int tc_store_block(tc_store *s, uint8_t **out, size_t *len, uint64_t height);
 int tc_store_tx_result(tc_store *s, uint64_t *height, uint32_t *index, int *code,
                        char *msg, size_t msg_cap, const uint8_t tx_hash[TC_HASH_LEN]);
 /* History proof of the transaction at global index `leaf` against the
- * history tree of `size` leaves (a header's history size). */
+ * history tree of `size` leaves (a header's history size). As
+ * tc_hist_prove_inclusion: out has room for cap HASHES (32 bytes each, not
+ * bytes; TC_HIST_MAX_PROOF always suffices), *n is the number written. */
 int tc_store_history_prove(tc_store *s, uint8_t *out, size_t cap, size_t *n, uint64_t leaf,
                            uint64_t size);
 
