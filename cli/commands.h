@@ -14,6 +14,7 @@ TC_CMD("tx show", cmd_tx_show, "decode a transaction file; print a table or --js
 TC_CMD("tx submit", cmd_tx_submit, "POST a transaction file to a node (URL/tx) and print its answer")
 TC_CMD("status", cmd_status, "show a node's status: chain, height, block id, peers, mempool (table or --json)")
 TC_CMD("watch", cmd_watch, "follow a node's committed blocks and transaction results (server-sent events)")
+TC_CMD("fleet", cmd_fleet, "simulate N SDK devices against real nodes: enroll, discover, channels, messages, anchors, config")
 TC_CMD("query", cmd_query, "query devices, services, config, firmware, rollouts, anchors and verify the proofs as a device does")
 TC_CMD("debug error", cmd_debug_error, "explain an error code, or list them all")
 TC_CMD("debug cbor", cmd_debug_cbor, "print binary CBOR as diagnostic notation; exit 1 if not deterministic CBOR")

@@ -167,3 +167,9 @@ TC_ERROR(DEV_MSG_FORMAT,        826, "message: malformed signed message payload"
 TC_ERROR(DEV_MSG_SENDER,        827, "message: signed for another device than the proven peer")
 TC_ERROR(DEV_MSG_REPLAY,        828, "message: counter is not above the last one seen from this peer (replay)")
 TC_ERROR(DEV_ANCHOR_PATH,       829, "anchor: the message digest's path does not lead to the anchor root")
+
+/* Fleet simulator (cli/fleet*.c, docs/fleet.md): 850-869 */
+TC_ERROR(FLEET_TIMEOUT,         850, "fleet: a transaction was not committed before the deadline")
+TC_ERROR(FLEET_REJECTED,        851, "fleet: the ledger refused a transaction the fleet submitted")
+TC_ERROR(FLEET_NOT_REFUSED,     852, "fleet: an attack the device must refuse was accepted")
+TC_ERROR(FLEET_SETUP,           853, "fleet: the network directory or node list cannot be used")
