@@ -54,6 +54,9 @@ typedef struct fdev {
     uint8_t sent_digest[32];  /* its first message's digest (anchoring) */
     long sent_leaf;           /* leaf index in the gateway batch, or -1 */
     int ok_steps;             /* bit per step that succeeded */
+    int tx_pending;           /* a submitted transaction waits for its commit */
+    uint8_t tx_id[32];        /* its id (SHA-256 of the bytes) */
+    double t_op;              /* when the device's operation of this step began */
     tcdev_device_record rec;  /* its own proven record */
     tcdev_device_record peer_rec;
     tcdev_light st;           /* its light-client view (about 6.6 KiB) */

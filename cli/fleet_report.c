@@ -113,6 +113,9 @@ static json_t *build(fleet *f, int *clean)
         qsort(s->lat, s->n_lat, sizeof *s->lat, cmp);
         json_t *j = json_object();
         json_object_set_new(j, "step", json_string(s->name));
+        long devs = 0;
+        for (size_t k = 0; k < f->n; k++) devs += (f->dev[k].ok_steps >> i) & 1;
+        json_object_set_new(j, "devices", json_integer(devs));
         json_object_set_new(j, "ok", json_integer(s->ok));
         json_object_set_new(j, "failed", json_integer(s->fail));
         json_object_set_new(j, "refused", json_integer(s->expected));
@@ -144,12 +147,13 @@ int fleet_report(fleet *f)
         char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         if (s) { puts(s); free(s); }
     } else {
-        printf("%-12s %7s %7s %8s %10s %10s %9s\n", "step", "ok", "failed", "refused", "p50 ms", "p99 ms", "seconds");
+        printf("%-12s %7s %7s %7s %8s %10s %10s %9s\n", "step", "devices", "ok", "failed", "refused", "p50 ms", "p99 ms",
+               "seconds");
         json_t *s;
         size_t i;
         json_array_foreach(json_object_get(o, "steps"), i, s) {
-            printf("%-12s %7lld %7lld %8lld %10.1f %10.1f %9.2f\n", json_string_value(json_object_get(s, "step")),
-                   json_integer_value(json_object_get(s, "ok")), json_integer_value(json_object_get(s, "failed")),
+            printf("%-12s %7lld %7lld %7lld %8lld %10.1f %10.1f %9.2f\n", json_string_value(json_object_get(s, "step")),
+                   json_integer_value(json_object_get(s, "devices")), json_integer_value(json_object_get(s, "ok")), json_integer_value(json_object_get(s, "failed")),
                    json_integer_value(json_object_get(s, "refused")), json_real_value(json_object_get(s, "p50_ms")),
                    json_real_value(json_object_get(s, "p99_ms")), json_real_value(json_object_get(s, "seconds")));
         }

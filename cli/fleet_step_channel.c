@@ -30,7 +30,7 @@ static long gateway_add(fleet *f, const uint8_t dig[32])
 {
     pthread_mutex_lock(&f->mu);
     long at = -1;
-    if (f->n_digests < f->n * FLEET_MSGS) {
+    if (f->n_digests < f->n * (FLEET_MSGS + 1)) {
         at = (long)f->n_digests;
         memcpy(f->digests[f->n_digests++], dig, 32);
         uint64_t now = fleet_wall_ms();
@@ -79,6 +79,7 @@ static void pair(fleet *f, fdev *a, fdev *p, tcdev_light_work *w)
     tcdev_noise_wipe(&hp);
     if (rc) { fleet_fail(f, ST_CHANNEL, rc, "Noise_KK between %s and its provider", hex); return; }
     a->ok_steps |= 1 << ST_CHANNEL;
+    p->ok_steps |= 1 << ST_CHANNEL;
     fleet_ok(f, ST_CHANNEL, (fleet_now() - t) * 1000.0);
 
     /* Messages through the channel. */
@@ -122,6 +123,32 @@ static void pair(fleet *f, fdev *a, fdev *p, tcdev_light_work *w)
             fleet_fail(f, ST_MESSAGES, rc ? rc : TC_ERR_FLEET_NOT_REFUSED, "replayed message of %s", hex);
         }
     }
+    if (all) {
+        /* The provider answers with a message of its own, which the asker
+         * verifies against the provider record it proved in discovery. */
+        double tm = fleet_now();
+        const uint8_t *got;
+        size_t got_len;
+        uint64_t seen = 0;
+        snprintf((char *)body, sizeof body, "ack from provider, %d messages", FLEET_MSGS);
+        rc = tcdev_msg_sign(msg, sizeof msg, &ml, scratch, sizeof scratch, &p->counter, p->id, p->ed_sec, body, sizeof body);
+        if (!rc) rc = tcdev_noise_encrypt(&p_send, ct, sizeof ct, &cl, NULL, 0, msg, ml);
+        if (!rc) rc = tcdev_noise_decrypt(&a_recv, pt, sizeof pt, &ptl, NULL, 0, ct, cl);
+        if (!rc) rc = tcdev_msg_verify(&got, &got_len, NULL, &seen, scratch, sizeof scratch, &a->peer_rec, pt, ptl);
+        if (rc) {
+            fleet_fail(f, ST_MESSAGES, rc, "reply of the provider of %s", hex);
+        } else {
+            uint8_t dig[32];
+            tc_sha256(dig, msg, ml);
+            long leaf = gateway_add(f, dig);
+            if (p->sent_leaf < 0) {
+                memcpy(p->sent_digest, dig, 32);
+                p->sent_leaf = leaf;
+            }
+            p->ok_steps |= 1 << ST_MESSAGES;
+            fleet_ok(f, ST_MESSAGES, (fleet_now() - tm) * 1000.0);
+        }
+    }
     tcdev_noise_cipher_wipe(&a_send); tcdev_noise_cipher_wipe(&a_recv);
     tcdev_noise_cipher_wipe(&p_send); tcdev_noise_cipher_wipe(&p_recv);
 }
@@ -138,7 +165,7 @@ static void provider_work(fleet *f, size_t i, tcdev_light_work *w)
 
 int fleet_step_channel(fleet *f)
 {
-    if (!f->digests) f->digests = tc_calloc(f->n * FLEET_MSGS + 1, 32);
+    if (!f->digests) f->digests = tc_calloc(f->n * (FLEET_MSGS + 1) + 1, 32);
     if (!f->digests) return TC_ERR_NOMEM;
     fleet_par(f, f->n, provider_work);
     return 0;

@@ -61,16 +61,33 @@ static void device_one(fleet *f, size_t i, tcdev_light_work *w)
     /* The report, signed by the device (its own nonce). */
     size_t cid = strlen(f->chain_id), tl;
     uint8_t tx[TCDEV_CFG_REPORT_MAX(64)], scratch[TCDEV_CFG_REPORT_SCRATCH(64)], id[32];
-    uint64_t nonce = d->nonce, code, h;
+    uint64_t nonce = d->nonce;
     rc = tcdev_config_report(tx, sizeof tx, &tl, scratch, sizeof scratch, &nonce, f->chain_id, cid, d->id, d->ed_sec,
                              &cfg, TCDEV_CFG_APPLIED);
     tc_free(b);
     if (!rc) rc = fleet_submit(f, &err, id, d->node, tx, tl);
-    if (!rc) rc = fleet_wait(f, &err, &code, &h, d->node, id);
     if (rc) { fleet_fail(f, ST_CONFIG, rc, "cfg.report of %s: %s", hex, err.code ? err.msg : tc_strerror(rc)); return; }
     d->nonce = nonce;
+    memcpy(d->tx_id, id, 32);
+    d->tx_pending = 1;
+    d->t_op = t;
+}
+
+/* Second pass: every report was submitted first, now each commit is
+ * awaited (the devices do not block one another on their reports). */
+static void report_wait(fleet *f, size_t i, tcdev_light_work *w)
+{
+    (void)w;
+    fdev *d = &f->dev[i];
+    if (!d->tx_pending) return;
+    d->tx_pending = 0;
+    tc_err err;
+    tc_err_clear(&err);
+    uint64_t code, h;
+    int rc = fleet_wait(f, &err, &code, &h, d->node, d->tx_id);
+    if (rc) { fleet_fail(f, ST_CONFIG, rc, "cfg.report: %s", err.msg); return; }
     d->ok_steps |= 1 << ST_CONFIG;
-    fleet_ok(f, ST_CONFIG, (fleet_now() - t) * 1000.0);
+    fleet_ok(f, ST_CONFIG, (fleet_now() - d->t_op) * 1000.0);
 }
 
 /* Operator side: config key set, then one document per wave. */
@@ -115,5 +132,6 @@ int fleet_step_config(fleet *f)
     int rc = publish(f, &err);
     if (rc) { fleet_fail(f, ST_CONFIG, rc, "%s", err.msg); return rc; }
     fleet_par(f, f->n, device_one);
+    fleet_par(f, f->n, report_wait);
     return 0;
 }

@@ -39,14 +39,29 @@ static void publish_one(fleet *f, size_t i, tcdev_light_work *w)
     if (!rc) rc = fleet_tx_sign(f, tx, sizeof tx, &tl, TC_TX_SVC_PUBLISH, signer, sizeof signer, d->nonce + 1, body,
                                 bl, (const uint8_t(*)[64])d->ed_sec, 1, 1);
     if (rc) { fleet_fail(f, ST_DISCOVER, rc, "building svc.publish"); return; }
-    uint64_t code, h;
-    if ((rc = fleet_submit(f, &err, id, d->node, tx, tl)) || (rc = fleet_wait(f, &err, &code, &h, d->node, id))) {
+    if ((rc = fleet_submit(f, &err, id, d->node, tx, tl))) {
         fleet_fail(f, ST_DISCOVER, rc, "svc.publish: %s", err.msg);
         return;
     }
     d->nonce++;
+    memcpy(d->tx_id, id, 32);
+    d->tx_pending = 1;
+    d->t_op = t;
+}
+
+static void publish_wait(fleet *f, size_t i, tcdev_light_work *w)
+{
+    (void)w;
+    fdev *d = &f->dev[i];
+    if (!d->tx_pending) return;
+    d->tx_pending = 0;
+    tc_err err;
+    tc_err_clear(&err);
+    uint64_t code, h;
+    int rc = fleet_wait(f, &err, &code, &h, d->node, d->tx_id);
+    if (rc) { fleet_fail(f, ST_DISCOVER, rc, "svc.publish: %s", err.msg); return; }
     d->ok_steps |= 1 << ST_DISCOVER;
-    fleet_ok(f, ST_DISCOVER, (fleet_now() - t) * 1000.0);
+    fleet_ok(f, ST_DISCOVER, (fleet_now() - d->t_op) * 1000.0);
 }
 
 static long index_of(const fleet *f, const uint8_t id[16])
@@ -118,6 +133,7 @@ static void query_one(fleet *f, size_t i, tcdev_light_work *w)
 int fleet_step_discover(fleet *f)
 {
     fleet_par(f, f->n, publish_one);
+    fleet_par(f, f->n, publish_wait);
     fleet_par(f, f->n, query_one);
     return 0;
 }
