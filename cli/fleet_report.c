@@ -110,7 +110,7 @@ static json_t *build(fleet *f, int *clean)
     for (int i = 0; i < ST_COUNT; i++) {
         fstep *s = &f->steps[i];
         if (!s->ran) continue;
-        qsort(s->lat, s->n_lat, sizeof *s->lat, cmp);
+        if (s->n_lat) qsort(s->lat, s->n_lat, sizeof *s->lat, cmp);
         json_t *j = json_object();
         json_object_set_new(j, "step", json_string(s->name));
         long devs = 0;

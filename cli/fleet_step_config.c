@@ -111,7 +111,7 @@ static int publish(fleet *f, tc_err *err)
     if ((rc = fleet_nonce(f, err, &f->cfg_nonce, 0, cfgs, sizeof cfgs))) return rc;
     uint64_t version = fleet_wall_ms() / 1000;
     for (int k = 1; k <= FLEET_WAVES && !rc; k++) {
-        char group[16], doc[96];
+        char group[24], doc[96];
         snprintf(group, sizeof group, "wave-%d", k);
         snprintf(doc, sizeof doc, "sampling_ms=%d\nreport_every_s=%d\nwave=%d\n", 250 * k, 60 * k, k);
         rc = fleet_body_config(body, sizeof body, &bl, group, "fleet-settings", version, (const uint8_t *)doc,
