@@ -12,7 +12,7 @@
 
 static const char usage[] =
     "thingchain fleet --devices N --node URL[,URL...] --net DIR [--seed S] [--steps LIST]\n"
-    "                 [--threads T] [--timeout MS] [--commit-timeout S] [--json] [--quiet]\n"
+    "                 [--threads T] [--timeout MS] [--commit-timeout S] [--json] [--quiet] [--story]\n"
     "  LIST: comma-separated, from manufacture,claim,boot,discover,channel,anchor,config,attacks\n"
     "        (default: all; channel includes the signed messages)";
 
@@ -49,6 +49,7 @@ static int parse(fleet *f, int argc, char **argv)
         const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--json")) { f->json = 1; continue; }
         if (!strcmp(a, "--quiet")) { f->quiet = 1; continue; }
+        if (!strcmp(a, "--story")) { f->story = 1; continue; }
         if (!val) return cli_usage(usage, "%s needs a value", a);
         i++;
         if (!strcmp(a, "--devices")) {
@@ -130,7 +131,7 @@ int cmd_fleet(int argc, char **argv)
                "answers. Devices are spread over the nodes; device keys come from --seed (default 1;\n"
                "use a new seed to add a new fleet to a network). Prints a table of steps (ok, failed,\n"
                "refused attacks, p50/p99 latency) or --json; progress on stderr. Exit 1 if any\n"
-               "step failed for any device.\n",
+               "step failed for any device. --story prints what each step does in plain words.\n",
                usage);
         return CLI_OK;
     }
@@ -153,6 +154,7 @@ int cmd_fleet(int argc, char **argv)
         long total = (long)f.n;
         if (i == ST_ATTACKS) total = f.n < 20 ? (long)f.n : 20;
         fleet_step_begin(&f, i, total);
+        fleet_story(&f, i);
         if (i == ST_CHANNEL) {
             f.steps[ST_MESSAGES].ran = 1;
             f.steps[ST_MESSAGES].name = "messages";

@@ -90,6 +90,7 @@ typedef struct fleet {
     int tty;
     int json;
     int quiet;
+    int story;                /* --story: plain words before each step */
     int step_on[ST_COUNT];
     fstep steps[ST_COUNT];
     int cur;                  /* running step (progress line) */
@@ -171,6 +172,10 @@ void fleet_step_begin(fleet *f, int step, long total);
 void fleet_step_end(fleet *f);
 /* Prints the table or JSON; returns CLI_OK when every step ran clean. */
 int fleet_report(fleet *f);
+
+/* ---- fleet_story.c: --story ---- */
+void fleet_story(fleet *f, int step);
+void fleet_story_refusal(fleet *f, const char *what, int rc);
 
 /* ---- steps (fleet_step_*.c) ---- */
 int fleet_step_manufacture(fleet *f);

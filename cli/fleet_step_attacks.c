@@ -19,8 +19,9 @@
 
 #define SAMPLE 20
 
-static void judge(fleet *f, int rc, int want, const char *what, const char *hex)
+static void judge(fleet *f, int rc, int want, const char *what, const char *hex, size_t k)
 {
+    if (rc && k == 0) fleet_story_refusal(f, what, rc);
     if (rc && (want == 0 || rc == want)) fleet_expected(f, ST_ATTACKS);
     else fleet_fail(f, ST_ATTACKS, rc ? rc : TC_ERR_FLEET_NOT_REFUSED, "%s on device %s: %s", what, hex,
                     rc ? "refused with another code" : "accepted");
@@ -48,7 +49,7 @@ static void attack_one(fleet *f, size_t k, tcdev_light_work *w)
     b[len - 3] ^= 0x01;
     rc = tcdev_enroll_verify(&d->st, w, &rec, d->id, d->ed_pub, d->x_pub, FLEET_OPERATOR, b, len, fleet_wall_ms());
     tc_free(b);
-    judge(f, rc, 0, "tampered bundle", hex);
+    judge(f, rc, 0, "tampered bundle", hex, k);
     if (memcmp(&before, &d->st, sizeof before))
         fleet_fail(f, ST_ATTACKS, TC_ERR_FLEET_NOT_REFUSED, "a refused bundle moved device %s's view", hex);
 
@@ -58,7 +59,7 @@ static void attack_one(fleet *f, size_t k, tcdev_light_work *w)
         if ((rc = fleet_bundle(f, &err, &b, &len, d->node, path))) { fleet_fail(f, ST_ATTACKS, rc, "%s", err.msg); return; }
         rc = tcdev_enroll_verify(&d->st, w, &rec, d->id, d->ed_pub, d->x_pub, FLEET_OPERATOR, b, len, fleet_wall_ms());
         tc_free(b);
-        judge(f, rc, TC_ERR_LIGHT_STALE, "stale bundle", hex);
+        judge(f, rc, TC_ERR_LIGHT_STALE, "stale bundle", hex, k);
     }
 
     /* 3. config rollback: the applied document offered again. */
@@ -70,7 +71,7 @@ static void attack_one(fleet *f, size_t k, tcdev_light_work *w)
         tcdev_config cfg;
         rc = tcdev_config_verify(&d->st, w, &cfg, &d->rec, d->cfg_version, b, len, NULL, 0, fleet_wall_ms());
         tc_free(b);
-        judge(f, rc, TC_ERR_DEV_CFG_ROLLBACK, "config rollback", hex);
+        judge(f, rc, TC_ERR_DEV_CFG_ROLLBACK, "config rollback", hex, k);
     }
     d->ok_steps |= 1 << ST_ATTACKS;
     fleet_ok(f, ST_ATTACKS, (fleet_now() - t) * 1000.0);
