@@ -60,7 +60,7 @@ BENCHES   := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 FUZZERS   := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
 PROGRAMS  := $(CLI) $(DAEMON) $(SIM)
 
-.PHONY: all deps test run stop bench fuzz fuzz-build clean help device-check device-size \
+.PHONY: all deps test run stop demo bench fuzz fuzz-build clean help device-check device-size \
         programs tests benches sim-long
 .DEFAULT_GOAL := all
 # Keep intermediate objects (test and fuzz objects are built through pattern chains).
@@ -80,6 +80,7 @@ help:
 	@echo "make device-check  compile the device SDK as C99 -pedantic and check its symbols"
 	@echo "make device-size   cross-compile the device SDK for Cortex-M4 and print its size"
 	@echo "make sim-long   run 10,000 consensus simulator seeds"
+	@echo "make demo       the whole story: 1,000 devices on a fresh local 4-validator network (build/demo)"
 	@echo "make stop       stop the nodes started by make run"
 	@echo "make clean      remove build/"
 
@@ -133,6 +134,10 @@ run: deps
 
 stop:
 	@bash scripts/run.sh stop
+
+demo: deps
+	@$(MAKE) --no-print-directory -j$(NPROC) MODE=rel programs
+	@bash scripts/demo.sh
 
 # --- the rest ---------------------------------------------------------------
 fuzz-build: $(FUZZERS)

@@ -99,8 +99,9 @@ static void query_one(fleet *f, size_t i, tcdev_light_work *w)
         fleet_fail(f, ST_DISCOVER, TC_ERR_DEV_ABSENT, "no %s service listed (HTTP %d)", type, status);
         return;
     }
-    /* Spread the askers over the providers. */
-    const char *key = json_string_value(json_array_get(keys, i % nk));
+    /* Spread the askers over the providers: the asker's ordinal among the
+     * askers (every tenth device is a provider), modulo the list. */
+    const char *key = json_string_value(json_array_get(keys, (i - i / 10 - 1) % nk));
     uint8_t kb[128];
     size_t kl = 0;
     if (!key || tc_hex_decode(kb, sizeof kb, &kl, key, strlen(key)) || kl < 17 || kb[0] != 'S') {
