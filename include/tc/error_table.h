@@ -138,3 +138,12 @@ TC_ERROR(LIGHT_CERT_BLOCK,      806, "light: commit certificate is for another b
 TC_ERROR(LIGHT_BUNDLE,          807, "light: malformed proof bundle")
 TC_ERROR(LIGHT_LINK,            808, "light: header does not link to the previous verified header")
 TC_ERROR(LIGHT_RECORD,          809, "light: record or transaction does not match what the proof proves")
+
+/* firmware operations: node chunk store and serving (930-959) */
+TC_ERROR(FW_STORE_FULL,         930, "firmware: the node's chunk store is full (raise fw_store_max_bytes)")
+TC_ERROR(FW_CHUNK_MISMATCH,     931, "firmware: chunk does not match its hash in the image's chunk tree")
+TC_ERROR(FW_IMAGE_UNKNOWN,      932, "firmware: no such image on this node")
+TC_ERROR(FW_IMAGE_META,         933, "firmware: image metadata is inconsistent")
+TC_ERROR(FW_DIGEST,             934, "firmware: image digest does not match its chunks")
+TC_ERROR(FW_RANGE,              935, "firmware: byte range not satisfiable")
+TC_ERROR(FW_INCOMPLETE,         936, "firmware: image is missing chunks")
