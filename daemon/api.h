@@ -18,6 +18,7 @@ struct api {
     struct MHD_Daemon *d;
     uv_poll_t poll;
     uv_timer_t timer;
+    void *fw;  /* firmware endpoints' state (daemon/api_fw.c), opened on first use */
 };
 
 /* One request: the POST body collected so far (at most max bytes). */
