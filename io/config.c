@@ -20,6 +20,7 @@ void tc_config_default(tc_config *c)
     c->block_max_bytes = 900u * 1024u; /* under the engine's 1 MiB value ceiling */
     c->mempool_max_txs = 50000;
     c->mempool_max_bytes = 64u * 1024u * 1024u;
+    c->fw_store_max_bytes = (uint64_t)1 << 30;
 }
 
 static int set_str(char *dst, size_t cap, tc_err *err, const char *key, const char *v)
@@ -129,6 +130,8 @@ int tc_config_set(tc_config *c, tc_err *err, const char *key, const char *v, con
     if (!strcmp(key, "mempool_max_txs")) return set_u64(&c->mempool_max_txs, err, key, v, 1, 10000000);
     if (!strcmp(key, "mempool_max_bytes"))
         return set_u64(&c->mempool_max_bytes, err, key, v, 65536, (uint64_t)1 << 34);
+    if (!strcmp(key, "fw_store_max_bytes"))
+        return set_u64(&c->fw_store_max_bytes, err, key, v, 0, (uint64_t)1 << 40);
     return tc_err_set(err, TC_ERR_INVALID_ARG, "unknown key '%s'", key);
 }
 

@@ -34,6 +34,7 @@ typedef struct tc_config {
     uint64_t block_max_bytes;
     uint64_t mempool_max_txs;
     uint64_t mempool_max_bytes;
+    uint64_t fw_store_max_bytes;       /* firmware chunk store bound (docs/firmware-ops.md) */
 } tc_config;
 
 /* Defaults (docs/node.md). */
