@@ -63,17 +63,19 @@ static enum MHD_Result rollout(api *a, struct MHD_Connection *c, const char *res
     /* the threshold, when the rollout has one (fw.rollout key 6) */
     uint8_t key[17], val[4096];
     size_t vl;
-    uint64_t permille = 0, failed_now = 0;
+    uint64_t permille = 0, failed_now = 0, final_now = 0, auto_paused = 0;
     key[0] = 'R';
     for (int i = 0; i < 8; i++) key[1 + i] = (uint8_t)(org >> (56 - 8 * i)), key[9 + i] = (uint8_t)(id >> (56 - 8 * i));
     int has_thr = 0;
     if (!tc_store_state_get(a->nd->store, val, sizeof val, &vl, h, key, sizeof key)) {
+        /* record keys 9..12: threshold, final reports and failures since
+         * the wave started, paused automatically (core/ledger_firmware.c) */
         has_thr = map_uint(&permille, val, vl, 9) == 0;
-        map_uint(&failed_now, val, vl, 10);
+        map_uint(&final_now, val, vl, 10);
+        map_uint(&failed_now, val, vl, 11);
+        map_uint(&auto_paused, val, vl, 12);
     }
     static const char *const st[] = {"active", "paused", "aborted", "paused (auto)"};
-    uint64_t auto_paused = 0;
-    if (!tc_store_state_get(a->nd->store, val, sizeof val, &vl, h, key, sizeof key)) map_uint(&auto_paused, val, vl, 11);
     const char *status = q.status <= 2 ? st[q.status] : "?";
     if (q.status == 1 && auto_paused) status = st[3];
     json_t *waves = json_array();
@@ -89,6 +91,7 @@ static enum MHD_Result rollout(api *a, struct MHD_Connection *c, const char *res
     if (has_thr) {
         json_object_set_new(o, "max_failure_permille", json_integer((json_int_t)permille));
         json_object_set_new(o, "wave_failures", json_integer((json_int_t)failed_now));
+        json_object_set_new(o, "wave_final_reports", json_integer((json_int_t)final_now));
     }
     return api_reply_json(c, 200, o);
 }

@@ -29,6 +29,14 @@ int tc_http_request(int *status, char *resp, size_t cap, tc_err *err, const char
                     const char *base_url, const char *path, const char *content_type,
                     const uint8_t *body, size_t body_len, int timeout_ms)
 {
+    return tc_http_request_ex(status, resp, cap, NULL, err, method, base_url, path, content_type, NULL, body,
+                              body_len, timeout_ms);
+}
+
+int tc_http_request_ex(int *status, char *resp, size_t cap, size_t *resp_len, tc_err *err, const char *method,
+                       const char *base_url, const char *path, const char *content_type, const char *headers,
+                       const uint8_t *body, size_t body_len, int timeout_ms)
+{
     char host[256], port[8] = "80", prefix[512] = "";
     if (strncmp(base_url, "http://", 7) != 0)
         return tc_err_set(err, TC_ERR_INVALID_ARG, "URL must start with http:// (got %s)", base_url);
@@ -67,12 +75,12 @@ int tc_http_request(int *status, char *resp, size_t cap, tc_err *err, const char
     freeaddrinfo(ai);
     if (fd < 0) return tc_err_set(err, TC_ERR_IO, "cannot connect to %s:%s: %s", host, port, strerror(errno));
 
-    char head[1024];
+    char head[1536];
     int n = snprintf(head, sizeof head,
                      "%s %s%s HTTP/1.1\r\nHost: %s:%s\r\nUser-Agent: thingchain\r\nAccept: application/json\r\n"
-                     "Content-Type: %s\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n",
+                     "Content-Type: %s\r\nContent-Length: %zu\r\n%sConnection: close\r\n\r\n",
                      method, prefix, path, host, port, content_type ? content_type : "application/octet-stream",
-                     body_len);
+                     body_len, headers ? headers : "");
     if (n < 0 || (size_t)n >= sizeof head || send_all(fd, head, (size_t)n) ||
         (body_len && send_all(fd, body, body_len))) {
         close(fd);
@@ -110,6 +118,7 @@ int tc_http_request(int *status, char *resp, size_t cap, tc_err *err, const char
         memcpy(resp, sep, bl);
         resp[bl] = 0;
     }
+    if (resp_len) *resp_len = cap ? bl : 0;
     *status = code;
     tc_free(buf);
     return 0;
