@@ -21,6 +21,7 @@
 #include "tc/chunkstore.h"
 #include "tc/fwimage.h"
 #include "tc/hex.h"
+#include "tc/http_range.h"
 #include "tc/log.h"
 
 typedef struct fw_state {
@@ -82,32 +83,6 @@ static int parse_u64(uint64_t *out, const char *s, size_t n)
     return 0;
 }
 
-/* RFC 9110 §14.1.2, one range: "bytes=a-b", "bytes=a-", "bytes=-n".
- * 0 ok ([*a, *b] clamped), 1 unsatisfiable, -1 bad syntax. */
-static int parse_range(uint64_t *a, uint64_t *b, const char *h, uint64_t size)
-{
-    if (strncmp(h, "bytes=", 6) != 0) return -1;
-    h += 6;
-    const char *dash = strchr(h, '-');
-    if (!dash || strchr(h, ',')) return -1;
-    const char *end = dash + strlen(dash);
-    uint64_t x, y;
-    if (dash == h) { /* suffix */
-        if (parse_u64(&y, dash + 1, (size_t)(end - dash - 1))) return -1;
-        if (y == 0) return 1;
-        *a = y >= size ? 0 : size - y;
-        *b = size - 1;
-        return 0;
-    }
-    if (parse_u64(&x, h, (size_t)(dash - h))) return -1;
-    if (end == dash + 1) y = UINT64_MAX;
-    else if (parse_u64(&y, dash + 1, (size_t)(end - dash - 1)) || y < x) return -1;
-    if (x >= size) return 1;
-    *a = x;
-    *b = y >= size ? size - 1 : y;
-    return 0;
-}
-
 static enum MHD_Result get_image(fw_state *f, struct MHD_Connection *c, const uint8_t d[32])
 {
     tc_fwinfo in;
@@ -120,7 +95,7 @@ static enum MHD_Result get_image(fw_state *f, struct MHD_Connection *c, const ui
     char cr[96];
     unsigned status = 200;
     if (h) {
-        int p = parse_range(&a, &b, h, in.size);
+        int p = tc_http_range_parse(&a, &b, h, in.size);
         if (p < 0) return api_reply_err(c, 400, TC_ERR_INVALID_ARG, "Range must be one range: bytes=A-B, bytes=A- or bytes=-N");
         if (p > 0) {
             snprintf(cr, sizeof cr, "bytes */%" PRIu64, in.size);
