@@ -86,7 +86,7 @@ static int parse_u64(uint64_t *out, const char *s, size_t n)
 static enum MHD_Result get_image(fw_state *f, struct MHD_Connection *c, const uint8_t d[32])
 {
     tc_fwinfo in;
-    int rc = tc_chunkstore_image(f->cs, &in, NULL, d);
+    int rc = tc_chunkstore_info(f->cs, &in, d);
     if (rc) return api_reply_err(c, 404, rc, "this node has no such firmware image");
     if (!in.present)
         return api_reply_err(c, 404, TC_ERR_FW_INCOMPLETE, "this node has not received every chunk of the image yet");
@@ -212,7 +212,7 @@ static enum MHD_Result post_chunk(fw_state *f, struct MHD_Connection *c, const u
         return api_reply_err(c, st, rc, err.msg);
     }
     tc_fwinfo in;
-    tc_chunkstore_image(f->cs, &in, NULL, d);
+    tc_chunkstore_info(f->cs, &in, d);
     return api_reply_json(c, 200, json_pack("{s:I,s:b,s:b,s:I,s:I}", "index", (json_int_t)i, "stored", stored,
                                             "present", in.present, "have", (json_int_t)in.have, "chunks",
                                             (json_int_t)in.nchunks));

@@ -161,6 +161,13 @@ int tc_chunkstore_put_image(tc_chunkstore *cs, tc_err *err, const uint8_t digest
     return 0;
 }
 
+int tc_chunkstore_info(tc_chunkstore *cs, tc_fwinfo *info, const uint8_t digest[32])
+{
+    int rc = load(cs, digest);
+    if (!rc) *info = cs->info;
+    return rc;
+}
+
 int tc_chunkstore_image(tc_chunkstore *cs, tc_fwinfo *info, uint8_t **leaves, const uint8_t digest[32])
 {
     cs->cached = 0; /* recount: chunks may have arrived through another image */

@@ -46,7 +46,11 @@ uint64_t tc_chunkstore_bytes(const tc_chunkstore *cs);
 int tc_chunkstore_put_image(tc_chunkstore *cs, tc_err *err, const uint8_t digest[32], uint64_t size,
                             uint32_t chunk_size, const uint8_t root[32], const uint8_t *leaves, uint64_t n);
 
-/* Image metadata (have recounted). *leaves, when leaves is non-NULL, gets
+/* Image metadata as last counted: O(1) for the image in use (uploads and
+ * downloads go through one image at a time). TC_ERR_FW_IMAGE_UNKNOWN. */
+int tc_chunkstore_info(tc_chunkstore *cs, tc_fwinfo *info, const uint8_t digest[32]);
+
+/* Image metadata with `have` recounted, O(chunks) lookups. *leaves, when leaves is non-NULL, gets
  * the n leaf hashes, tc_malloc'd and owned by the caller. TC_ERR_FW_IMAGE_UNKNOWN. */
 int tc_chunkstore_image(tc_chunkstore *cs, tc_fwinfo *info, uint8_t **leaves, const uint8_t digest[32]);
 

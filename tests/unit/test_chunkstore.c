@@ -104,6 +104,9 @@ static void test_store_upload_read(void)
     }
     CHECK_OK(tc_chunkstore_put_chunk(s, &err, &stored, digest, 0, img, cs));
     CHECK_EQ(stored, 0);
+    CHECK_OK(tc_chunkstore_info(s, &in, digest));   /* the cached count, kept current by put_chunk */
+    CHECK_EQ(in.have, n);
+    CHECK_EQ(in.present, 1);
     CHECK_OK(tc_chunkstore_image(s, &in, NULL, digest));
     CHECK_EQ(in.present, 1);
     CHECK_EQ(in.have, n);
