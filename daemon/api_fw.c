@@ -170,29 +170,13 @@ static int hex32(uint8_t out[32], const char *s, size_t n)
 
 static enum MHD_Result post_meta(fw_state *f, struct MHD_Connection *c, const uint8_t d[32], api_req *r)
 {
-    json_error_t je;
-    uint8_t root[32];
-    json_t *j = r->len ? json_loadb((const char *)r->body, r->len, JSON_REJECT_DUPLICATES, &je) : NULL;
-    json_int_t size = 0, cs = 0;
-    const char *rh = NULL, *lh = NULL;
-    if (!j || json_unpack(j, "{s:I,s:I,s:s,s:s}", "size", &size, "chunk_size", &cs, "root", &rh, "leaves", &lh) ||
-        size <= 0 || cs <= 0 || cs > (json_int_t)TC_FW_CHUNK_MAX || hex32(root, rh, strlen(rh)) || strlen(lh) % 64) {
-        json_decref(j);
-        return api_reply_err(c, 400, TC_ERR_FW_IMAGE_META,
-                             "expected JSON {\"size\": N, \"chunk_size\": N, \"root\": 64 hex, \"leaves\": 64 hex per chunk}");
-    }
-    size_t n = strlen(lh) / 64, got;
-    uint8_t *leaves = tc_malloc(n ? n * 32 : 1);
-    if (!leaves || tc_hex_decode(leaves, n * 32, &got, lh, n * 64)) {
-        tc_free(leaves);
-        json_decref(j);
-        return api_reply_err(c, 400, TC_ERR_FW_IMAGE_META, "leaves is not hex");
-    }
-    json_decref(j);
+    tc_fwmeta m;
     tc_err err;
     tc_err_clear(&err);
-    int rc = tc_chunkstore_put_image(f->cs, &err, d, (uint64_t)size, (uint32_t)cs, root, leaves, n);
-    tc_free(leaves);
+    int rc = tc_fwmeta_parse(&m, &err, r ? r->body : NULL, r ? r->len : 0);
+    if (rc) return api_reply_err(c, rc == TC_ERR_NOMEM ? 503 : 400, rc, err.msg);
+    rc = tc_chunkstore_put_image(f->cs, &err, d, m.size, m.chunk_size, m.root, m.leaves, m.n);
+    tc_free(m.leaves);
     if (rc) return api_reply_err(c, rc == TC_ERR_FW_IMAGE_META ? 409 : 503, rc, err.msg);
     return get_info(f, c, d);
 }

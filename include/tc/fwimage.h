@@ -42,3 +42,21 @@ int tc_fwtree_path(tc_fwtree *t, uint8_t *out, size_t cap, size_t *out_len, uint
 int tc_fwimage_root(uint8_t root[TC_HIST_HASH_LEN], const uint8_t *leaves, uint64_t n);
 
 #endif
+
+/* ---- image declaration (io/fwmeta.c; docs/firmware-ops.md, Node API) ----
+ * The JSON body of POST /v1/firmware/D: {"size": N, "chunk_size": N,
+ * "root": 64 hex, "leaves": 64 hex per chunk}. Parsing checks the shape
+ * and ranges (size >= 1, chunk size 64..1 MiB, leaf count =
+ * ceil(size / chunk size)); the root is checked by the chunk store. */
+typedef struct tc_fwmeta {
+    uint64_t size;
+    uint32_t chunk_size;
+    uint8_t root[TC_HIST_HASH_LEN];
+    uint8_t *leaves;   /* n * 32 bytes, tc_malloc'd: owned by the caller (tc_free) */
+    uint64_t n;
+} tc_fwmeta;
+
+struct tc_err;
+/* 0 or TC_ERR_FW_IMAGE_META (err says what is wrong), TC_ERR_NOMEM.
+ * On error out->leaves is NULL. */
+int tc_fwmeta_parse(tc_fwmeta *out, struct tc_err *err, const uint8_t *json, size_t len);

@@ -167,6 +167,27 @@ static void test_store_full(void)
     tc_chunkstore_close(s);
 }
 
+static void test_meta_parse(void)
+{
+    char js[512], z[65];
+    tc_fwmeta m;
+    tc_err err;
+    memset(z, '0', 64);
+    z[64] = 0;
+    snprintf(js, sizeof js, "{\"size\":100,\"chunk_size\":64,\"root\":\"%s\",\"leaves\":\"%s%s\"}", z, z, z);
+    CHECK_OK(tc_fwmeta_parse(&m, &err, (const uint8_t *)js, strlen(js)));
+    CHECK_EQ(m.n, 2);
+    CHECK_EQ(m.size, 100);
+    tc_free(m.leaves);
+    snprintf(js, sizeof js, "{\"size\":100,\"chunk_size\":64,\"root\":\"%s\",\"leaves\":\"%s\"}", z, z);
+    CHECK_ERR(tc_fwmeta_parse(&m, &err, (const uint8_t *)js, strlen(js)), TC_ERR_FW_IMAGE_META);
+    CHECK(strstr(err.msg, "2 chunks") != NULL);
+    CHECK(m.leaves == NULL);
+    snprintf(js, sizeof js, "{\"size\":100,\"chunk_size\":64,\"root\":\"%s\",\"leaves\":\"%s%s\",\"x\":1}", z, z, z);
+    CHECK_ERR(tc_fwmeta_parse(&m, &err, (const uint8_t *)js, strlen(js)), TC_ERR_FW_IMAGE_META); /* unknown key */
+    CHECK_ERR(tc_fwmeta_parse(&m, &err, (const uint8_t *)"[1", 2), TC_ERR_FW_IMAGE_META);
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/tc_chunkstore_XXXXXX");
@@ -176,6 +197,7 @@ int main(void)
     RUN(test_store_upload_read);
     RUN(test_store_wrong_digest);
     RUN(test_store_full);
+    RUN(test_meta_parse);
     char cmd[400];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd) != 0) fprintf(stderr, "cannot remove %s\n", dir);
