@@ -25,11 +25,12 @@ check() { if eval "$2"; then ok; else bad "$1"; fi; }
 BASE=$((28000 + (RANDOM % 900) * 2))
 N=$tmp/net
 "$T" net init --validators 4 --dir "$N" --base-port $BASE >/dev/null || { echo "net init failed"; echo "0 passed, 1 failed"; exit 1; }
+echo "fw_store_max_bytes = 100000" >>"$N/node3/node.conf"   # node 3: a small chunk store
 for i in 0 1 2 3; do
   "$D" --config "$N/node$i/node.conf" --block-interval-ms 300 2>>"$tmp/node$i.log" &
   PIDS[$i]=$!
 done
-U0=http://127.0.0.1:$((BASE + 1)) U1=http://127.0.0.1:$((BASE + 3))
+U0=http://127.0.0.1:$((BASE + 1)) U1=http://127.0.0.1:$((BASE + 3)) U3=http://127.0.0.1:$((BASE + 7))
 G="--genesis $N/genesis.cbor"
 height() { curl -s --max-time 2 "$U0/status" | $PY -c 'import json,sys; print(json.load(sys.stdin)["height"])' 2>/dev/null || echo -1; }
 end=$((SECONDS + 40)); while [ $SECONDS -lt $end ] && [ "$(height)" -lt 2 ]; do sleep 0.3; done
@@ -88,6 +89,8 @@ check "upload sent only the 292 missing chunks" 'grep -q "\"uploaded_chunks\":29
 check "progress lines when not on a terminal" 'grep -q "uploaded 293/293 chunks" "$tmp/err"'
 expect 0 "upload again sends nothing" "$T" firmware upload --node "$U1" "$tmp/fw.bin" --chunk-size 1024 --json
 check "second upload: 0 chunks" 'grep -q "\"uploaded_chunks\":0" "$tmp/out"'
+check "a node with a 100,000-byte chunk store refuses the upload with FW_STORE_FULL" \
+  '! "$T" firmware upload --node "$U3" "$tmp/fw.bin" --chunk-size 1024 >/dev/null 2>"$tmp/full" && grep -q "FW_STORE_FULL" "$tmp/full" && grep -q "limit of 100000 bytes" "$tmp/full"'
 check "node info: root matches the release" 'curl -s "$U1/v1/firmware/$DIG" | grep -q "\"root\":\"$ROOT\""'
 
 # --- Range (RFC 9110) -------------------------------------------------------
