@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "api_fw.h"
 #include "tc/alloc.h"
 #include "tc/hex.h"
 #include "tc/log.h"
@@ -149,7 +150,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
         req *r = tc_calloc(1, sizeof *r);
         if (!r)
             return MHD_NO;
-        r->max = TC_TX_MAX;
+        r->max = strncmp(url, "/v1/firmware/", 13) ? TC_TX_MAX : API_FW_BODY_MAX;
         r->limited = !api_limits_take(a, c, node_now_ms());
         *con_cls = r;
         return MHD_YES;
@@ -277,6 +278,7 @@ void api_free(node *nd)
     api_events_close(a); /* MHD forbids stopping with suspended connections */
     MHD_run(a->d);
     MHD_stop_daemon(a->d);
+    api_fw_free(a);
     tc_free(a);
     nd->api = NULL;
 }

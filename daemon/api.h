@@ -45,6 +45,7 @@ struct api {
     api_sub *subs;         /* SSE subscribers (daemon/api_events.c) */
     size_t nsubs;
     int closing;
+    void *fw;  /* firmware endpoints' state (daemon/api_fw.c), opened on first use */
 };
 
 /* One request: the POST body collected so far (at most max bytes). */

@@ -22,6 +22,7 @@ void tc_config_default(tc_config *c)
     c->mempool_max_bytes = 64u * 1024u * 1024u;
     c->api_rate = 200;
     c->api_burst = 400;
+    c->fw_store_max_bytes = (uint64_t)1 << 30;
 }
 
 static int set_str(char *dst, size_t cap, tc_err *err, const char *key, const char *v)
@@ -133,6 +134,8 @@ int tc_config_set(tc_config *c, tc_err *err, const char *key, const char *v, con
         return set_u64(&c->mempool_max_bytes, err, key, v, 65536, (uint64_t)1 << 34);
     if (!strcmp(key, "api_rate")) return set_u64(&c->api_rate, err, key, v, 1, 1000000);
     if (!strcmp(key, "api_burst")) return set_u64(&c->api_burst, err, key, v, 1, 1000000);
+    if (!strcmp(key, "fw_store_max_bytes"))
+        return set_u64(&c->fw_store_max_bytes, err, key, v, 0, (uint64_t)1 << 40);
     return tc_err_set(err, TC_ERR_INVALID_ARG, "unknown key '%s'", key);
 }
 

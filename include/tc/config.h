@@ -36,6 +36,7 @@ typedef struct tc_config {
     uint64_t mempool_max_bytes;
     uint64_t api_rate;                 /* API requests per second per client IP */
     uint64_t api_burst;                /* token-bucket depth per client IP */
+    uint64_t fw_store_max_bytes;       /* firmware chunk store bound (docs/firmware-ops.md) */
 } tc_config;
 
 /* Defaults (docs/node.md). */

@@ -167,3 +167,12 @@ TC_ERROR(DEV_MSG_FORMAT,        826, "message: malformed signed message payload"
 TC_ERROR(DEV_MSG_SENDER,        827, "message: signed for another device than the proven peer")
 TC_ERROR(DEV_MSG_REPLAY,        828, "message: counter is not above the last one seen from this peer (replay)")
 TC_ERROR(DEV_ANCHOR_PATH,       829, "anchor: the message digest's path does not lead to the anchor root")
+
+/* firmware operations: node chunk store and serving (930-959) */
+TC_ERROR(FW_STORE_FULL,         930, "firmware: the node's chunk store is full (raise fw_store_max_bytes)")
+TC_ERROR(FW_CHUNK_MISMATCH,     931, "firmware: chunk does not match its hash in the image's chunk tree")
+TC_ERROR(FW_IMAGE_UNKNOWN,      932, "firmware: no such image on this node")
+TC_ERROR(FW_IMAGE_META,         933, "firmware: image metadata is inconsistent")
+TC_ERROR(FW_DIGEST,             934, "firmware: image digest does not match its chunks")
+TC_ERROR(FW_RANGE,              935, "firmware: byte range not satisfiable")
+TC_ERROR(FW_INCOMPLETE,         936, "firmware: image is missing chunks")
