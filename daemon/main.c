@@ -40,6 +40,8 @@ static void usage(FILE *f)
             "  --peers A:P,B:P           peers to dial\n"
             "  --log-level LEVEL         error|warn|info|debug (default info)\n"
             "  --validator yes|no        vote when the key is in the validator set (default yes)\n"
+            "  --mode validator|full     full: a non-voting node that follows and never signs\n"
+            "  --full-nodes HEX,HEX      node keys of full nodes allowed to link (besides validators)\n"
             "  --block-interval-ms N     empty blocks at most every N ms (default 1000)\n"
             "  --block-max-txs N         transactions per block (default 2000)\n"
             "  --block-max-bytes N       bytes of transactions per block (default 921600)\n"
@@ -54,7 +56,8 @@ static const struct option k_opts[] = {
     {"data", 1, 0, 4}, {"p2p-listen", 1, 0, 5}, {"api-listen", 1, 0, 6}, {"peers", 1, 0, 7},
     {"log-level", 1, 0, 8}, {"validator", 1, 0, 9}, {"block-interval-ms", 1, 0, 10},
     {"block-max-txs", 1, 0, 11}, {"block-max-bytes", 1, 0, 12}, {"mempool-max-txs", 1, 0, 13},
-    {"mempool-max-bytes", 1, 0, 14}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
+    {"mempool-max-bytes", 1, 0, 14}, {"mode", 1, 0, 15}, {"full-nodes", 1, 0, 16}, {"help", 0, 0, 'h'},
+    {0, 0, 0, 0}};
 
 /* Flags override the file: the file is read first, then the flags. */
 static int parse_args(tc_config *cfg, int argc, char **argv)
@@ -84,7 +87,7 @@ static int parse_args(tc_config *cfg, int argc, char **argv)
     }
     optind = 1;
     while ((c = getopt_long(argc, argv, "hc:", k_opts, NULL)) != -1) {
-        if (c < 1 || c > 14)
+        if (c < 1 || c > 16)
             continue;
         char key[32];
         snprintf(key, sizeof key, "%s", k_opts[c].name);

@@ -56,6 +56,9 @@ typedef struct node {
     tc_valset vs0;            /* the genesis set (height 1) */
     tc_valset vs;             /* the set of the engine's height */
     tc_valset vs_prev;        /* the set of the height before */
+    tc_valset vs_next;        /* the set of the height after (block h names its hash) */
+    tc_valset vs_cache;       /* daemon/valsets.c: the set of height vs_cache_h */
+    uint64_t vs_cache_h, vs_cache_eff;
     uint8_t pub[TC_ED25519_PUB_LEN], sec[TC_ED25519_SEC_LEN];
     tc_cons_config ccfg;
     tc_cons *eng;
@@ -94,7 +97,13 @@ int node_validate_block(node *nd, const uint8_t *b, size_t len, uint64_t height)
 int node_save_cert(node *nd, uint64_t height, const uint8_t *cert, size_t len);
 int node_load_cert(node *nd);
 int node_persist_record(node *nd, const uint8_t *rec, size_t len);
+/* Validator sets (daemon/valsets.c). */
 int node_set_for(node *nd, tc_valset *vs, uint64_t height);
+/* Fills vs_prev, vs and vs_next for height h from the committed state. */
+int node_sets_at(node *nd, uint64_t h);
+/* 1 if a node key may link with us (validators around the current height,
+ * scheduled validators, configured full nodes). */
+int node_admits(node *nd, const uint8_t pub[TC_ED25519_PUB_LEN]);
 /* Peers (daemon/p2p.c). */
 int p2p_start(node *nd);
 void p2p_broadcast_cons(node *nd, const uint8_t *msg, size_t len);

@@ -209,8 +209,7 @@ static void on_msg(void *ctx, tc_net_link *l, const uint8_t *m, size_t len)
 
 static int is_known(void *ctx, const uint8_t pub[TC_ED25519_PUB_LEN])
 {
-    node *nd = ctx;
-    return tc_valset_find(&nd->vs0, pub) >= 0;
+    return node_admits(ctx, pub);
 }
 
 static void on_up(void *ctx, tc_net_link *l)

@@ -46,7 +46,11 @@ for i in 0 1 2 3; do start $i; done
 check "4 validators commit blocks (height >= 3 on every node)" \
   'wait_height 0 3 40 && wait_height 1 3 5 && wait_height 2 3 5 && wait_height 3 3 5'
 check "healthz answers" '[ "$(curl -s --max-time 2 http://$(api 1)/healthz)" = ok ]'
-check "status shows 3 or more peer links" '[ "$(field 0 peers)" -ge 3 ]'
+# Every node lists every other, so each pair dials twice: exactly one link
+# per pair must stay (the smaller key's outbound one, docs/node.md).
+sleep 1
+check "exactly one link per pair of nodes (3 peers on each of 4 nodes)" \
+  '[ "$(field 0 peers)" = 3 ] && [ "$(field 1 peers)" = 3 ] && [ "$(field 2 peers)" = 3 ] && [ "$(field 3 peers)" = 3 ]'
 
 $PY tests/sh/node_mktx.py "$T/net" 1 100 >"$T/tx1"
 resp=$(curl -s --max-time 5 --data-binary @"$T/tx1" "http://$(api 1)/tx")
