@@ -68,6 +68,17 @@ static enum MHD_Result status_json(api *a, struct MHD_Connection *c)
                                 (json_int_t)st.height));
 }
 
+/* Called on the loop thread when admission finished: resume the request. */
+static void tx_done(void *ctx, int rc, const char *msg)
+{
+    req *r = ctx;
+    r->tx_state = 2;
+    r->tx_rc = rc;
+    snprintf(r->tx_msg, sizeof r->tx_msg, "%s", msg ? msg : "");
+    MHD_resume_connection(r->conn);
+    api_wake(r->a->nd);
+}
+
 static enum MHD_Result post_tx(api *a, struct MHD_Connection *c, req *r)
 {
     node *nd = a->nd;
@@ -75,19 +86,28 @@ static enum MHD_Result post_tx(api *a, struct MHD_Connection *c, req *r)
         return api_reply_err(c, 413, TC_ERR_LEDGER_OVERSIZE, "transaction larger than 65536 bytes");
     if (r->len == 0)
         return api_reply_err(c, 400, TC_ERR_LEDGER_MALFORMED, "empty body: send the signed transaction bytes");
+    int rc;
     tc_err err;
     tc_err_clear(&err);
-    int rc = mempool_add(&nd->mp, &err, r->body, r->len, node_now_ms());
+    if (r->tx_state == 0) {
+        r->conn = c;
+        r->a = a;
+        rc = admit_submit(nd, &err, r->body, r->len, NULL, tx_done, r);
+        if (rc == 2) { /* signatures being verified off the loop thread */
+            r->tx_state = 1;
+            MHD_suspend_connection(c);
+            return MHD_YES;
+        }
+    } else {
+        rc = r->tx_rc;
+        snprintf(err.msg, sizeof err.msg, "%s", r->tx_msg);
+    }
     if (rc < 0 || rc > 1)
         return api_reply_err(c, rc == TC_ERR_LIMIT || rc == TC_ERR_NOMEM ? 503 : 400, rc, err.msg);
     uint8_t h[TC_SHA256_LEN];
     char hex[2 * TC_SHA256_LEN + 1];
     tc_sha256(h, r->body, r->len);
     tc_hex_encode(hex, h, sizeof h);
-    if (rc == 0) {
-        p2p_broadcast_tx(nd, NULL, r->body, r->len);
-        node_propose_now(nd);
-    }
     return api_reply_json(c, 202, json_pack("{s:s,s:s}", "tx", hex, "status", rc == 0 ? "pending" : "duplicate"));
 }
 
@@ -172,6 +192,12 @@ static void on_poll(uv_poll_t *p, int status, int events)
     run_mhd(p->data);
 }
 
+void api_wake(node *nd)
+{
+    if (nd->api)
+        run_mhd(nd->api);
+}
+
 static void run_mhd(api *a)
 {
     MHD_run(a->d);
@@ -194,7 +220,7 @@ int api_start(node *nd)
     if (!a)
         return TC_ERR_NOMEM;
     a->nd = nd;
-    a->d = MHD_start_daemon(MHD_USE_EPOLL, (uint16_t)port, NULL, NULL, handler, a, MHD_OPTION_SOCK_ADDR, &sa,
+    a->d = MHD_start_daemon(MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME, (uint16_t)port, NULL, NULL, handler, a, MHD_OPTION_SOCK_ADDR, &sa,
                             MHD_OPTION_CONNECTION_LIMIT, 256u, MHD_OPTION_CONNECTION_TIMEOUT, 30u,
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024), MHD_OPTION_NOTIFY_COMPLETED,
                             on_done, a, MHD_OPTION_END);

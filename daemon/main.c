@@ -201,6 +201,19 @@ int main(int argc, char **argv)
         TC_LOGE("crypto init failed");
         return 1;
     }
+    /* Signature checks on every core (daemon/admit.c): libuv's worker pool
+     * sized to the online CPUs unless the environment says otherwise; the
+     * pool starts at the first queued work, after this. */
+    if (!getenv("UV_THREADPOOL_SIZE")) {
+        long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+        char v[16];
+        snprintf(v, sizeof v, "%ld", ncpu < 1 ? 1 : ncpu > 64 ? 64 : ncpu);
+        setenv("UV_THREADPOOL_SIZE", v, 1);
+    }
+    if (sigmemo_start() != 0) {
+        TC_LOGE("out of memory (signature memo)");
+        return 1;
+    }
     nd.loop = uv_default_loop();
     tc_cons_config_default(&nd.ccfg, nd.cfg.chain_id);
     nd.ccfg.block_id = tc_block_id_of;
@@ -241,6 +254,7 @@ int main(int argc, char **argv)
     tc_free(nd.last_cert);
     tc_wipe(nd.sec, sizeof nd.sec);
     uv_loop_close(nd.loop);
+    sigmemo_stop();
     TC_LOGI("stopped%s", rc ? " after an error" : " cleanly");
     return rc ? 1 : 0;
 }

@@ -15,6 +15,17 @@
 #include "tc/store.h"
 #include "tc/valset.h"
 
+/* ---- a set of 32-byte ids (daemon/idset.c) ---- */
+typedef struct idset {
+    uint8_t (*ids)[32];
+    uint8_t *st;
+    size_t cap, n, gone;
+} idset;
+int idset_add(idset *s, const uint8_t id[32]);
+int idset_has(const idset *s, const uint8_t id[32]);
+void idset_del(idset *s, const uint8_t id[32]);
+void idset_free(idset *s);
+
 /* ---- mempool (daemon/mempool.c) ---- */
 typedef struct mp_tx {
     uint8_t *b;            /* owned */
@@ -26,6 +37,8 @@ typedef struct mempool {
     mp_tx *v;
     size_t n, cap, bytes;
     uint64_t max_txs, max_bytes;
+    idset idx;             /* ids of v[] */
+    idset inflight;        /* ids being verified (daemon/admit.c) */
     tc_overlay *ov;        /* committed state + every admitted tx: nonces chain */
     tc_store *store;       /* borrowed */
     const char *chain_id;  /* borrowed */
@@ -39,6 +52,12 @@ void mempool_free(mempool *mp);
 int mempool_add(mempool *mp, tc_err *err, const uint8_t *tx, size_t len, uint64_t now_ms);
 /* After a commit: drops the block's transactions and re-checks the rest. */
 void mempool_after_commit(mempool *mp, const tc_span *txs, size_t ntx, uint64_t now_ms);
+
+/* ---- admission pipeline (daemon/admit.c) ---- */
+typedef struct admit_item admit_item;
+/* Called on the loop thread with the admission result: 0 admitted, 1
+ * duplicate, else TC_ERR_* and msg. */
+typedef void (*admit_done_fn)(void *ctx, int rc, const char *msg);
 
 /* ---- the node ---- */
 typedef struct cons_timer cons_timer;
@@ -81,6 +100,9 @@ typedef struct node {
     uint64_t sync_asked_ms;
     int stopping, failed;
     uint64_t committed_txs;
+    admit_item *adm_head, *adm_tail; /* verifying, in arrival order */
+    size_t adm_n;
+    uint64_t adm_verified, adm_failed;
 } node;
 
 uint64_t node_now_ms(void);
@@ -104,6 +126,19 @@ int node_sets_at(node *nd, uint64_t h);
 /* 1 if a node key may link with us (validators around the current height,
  * scheduled validators, configured full nodes). */
 int node_admits(node *nd, const uint8_t pub[TC_ED25519_PUB_LEN]);
+/* Admission (daemon/admit.c): a transaction from the API (done, ctx) or
+ * a peer (from) is decoded and checked for duplicates at once; its
+ * signatures are verified on the worker threads, then it is admitted on
+ * the loop thread in arrival order. Returns 2 when queued (done is called
+ * later), else the result at once (done is not called): 1 duplicate or
+ * TC_ERR_* with err. */
+int admit_submit(node *nd, tc_err *err, const uint8_t *tx, size_t len, tc_net_link *from, admit_done_fn done,
+                 void *ctx);
+void admit_link_down(node *nd, tc_net_link *l);
+/* Verified-signature memo (daemon/sigmemo.c). */
+int sigmemo_start(void);
+void sigmemo_stop(void);
+void sigmemo_stats(uint64_t *hits, uint64_t *misses);
 /* Peers (daemon/p2p.c). */
 int p2p_start(node *nd);
 void p2p_broadcast_cons(node *nd, const uint8_t *msg, size_t len);
@@ -115,5 +150,7 @@ int api_start(node *nd);
 void api_stop(node *nd);
 /* After the loop closed the handles. */
 void api_free(node *nd);
+/* Runs the API's event processing now (a suspended request was resumed). */
+void api_wake(node *nd);
 
 #endif
