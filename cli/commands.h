@@ -12,6 +12,7 @@ TC_CMD("tx build", cmd_tx_build, "build and sign any transaction type from flags
 TC_CMD("tx cosign", cmd_tx_cosign, "add a signature to a key-set (k-of-n) transaction file")
 TC_CMD("tx show", cmd_tx_show, "decode a transaction file; print a table or --json")
 TC_CMD("tx submit", cmd_tx_submit, "POST a transaction file to a node (URL/tx) and print its answer")
+TC_CMD("debug load", cmd_debug_load, "load generator: register signers, submit N signed transactions over the nodes, report tx/s and latency")
 TC_CMD("debug error", cmd_debug_error, "explain an error code, or list them all")
 TC_CMD("debug cbor", cmd_debug_cbor, "print binary CBOR as diagnostic notation; exit 1 if not deterministic CBOR")
 TC_CMD("debug cbor-reencode", cmd_debug_cbor_reencode, "decode CBOR with the getters and re-encode it (identical bytes if valid)")

@@ -59,13 +59,28 @@ static enum MHD_Result status_json(api *a, struct MHD_Connection *c)
     tc_hex_encode(hex, id, TC_HASH_LEN);
     tc_cons_status st;
     tc_cons_get_status(nd->eng, &st);
-    return api_reply_json(c, 200,
-                      json_pack("{s:s,s:I,s:s,s:I,s:I,s:I,s:b,s:I,s:I}", "chain_id", nd->cfg.chain_id, "height",
+    /* The state root of the last block (genesis: none yet): nodes that
+     * agree on it hold the same state. */
+    tc_header hd;
+    uint8_t hid[TC_HASH_LEN];
+    char root[2 * TC_HASH_LEN + 1] = "";
+    uint64_t top = tc_store_height(nd->store);
+    if (top > 0 && tc_store_header(nd->store, &hd, hid, top) == 0)
+        tc_hex_encode(root, hd.state_root, TC_HASH_LEN);
+    json_t *j = json_pack("{s:s,s:I,s:s,s:I,s:I,s:I,s:b,s:I,s:I}", "chain_id", nd->cfg.chain_id, "height",
                                 (json_int_t)tc_store_height(nd->store), "block_id", hex, "peers",
                                 (json_int_t)(nd->net ? tc_net_peer_count(nd->net) : 0), "mempool",
                                 (json_int_t)nd->mp.n, "round", (json_int_t)st.round, "validator", st.self >= 0,
                                 "committed_txs", (json_int_t)nd->committed_txs, "consensus_height",
-                                (json_int_t)st.height));
+                                (json_int_t)st.height);
+    uint64_t hits, misses;
+    sigmemo_stats(&hits, &misses);
+    json_object_set_new(j, "state_root", json_string(root));
+    json_object_set_new(j, "mode", json_string(nd->cfg.full ? "full" : "validator"));
+    json_object_set_new(j, "verifying", json_integer((json_int_t)nd->adm_n));
+    json_object_set_new(j, "sig_memo_hits", json_integer((json_int_t)hits));
+    json_object_set_new(j, "sig_memo_misses", json_integer((json_int_t)misses));
+    return api_reply_json(c, 200, j);
 }
 
 /* Called on the loop thread when admission finished: resume the request. */
