@@ -35,18 +35,23 @@ wait_height() { # node, height, seconds
   while [ $SECONDS -lt $end ]; do [ "$(height "$1")" -ge "$2" ] 2>/dev/null && return 0; sleep 0.3; done
   return 1
 }
-# Nodes report the same height and state root (retried: they commit at slightly different moments).
+# Nodes report the same height and state root: statuses fetched in
+# parallel (blocks keep coming every 300 ms), retried until the deadline.
 same_root() { # seconds, nodes...
   local end=$((SECONDS + $1)); shift
   while [ $SECONDS -lt $end ]; do
-    local ref="" all=1 i s
-    for i in "$@"; do
-      s=$(status "$i" | $PY -c 'import json,sys; d=json.load(sys.stdin); print(d["height"], d["state_root"])' 2>/dev/null)
-      [ -z "$s" ] && { all=0; break; }
-      [ -z "$ref" ] && ref=$s
-      [ "$s" = "$ref" ] || { all=0; break; }
-    done
-    [ $all -eq 1 ] && return 0
+    local i
+    (for i in "$@"; do curl -s --max-time 2 "http://$(api "$i")/status" >"$tmp/st$i" & done; wait)
+    if $PY - "$tmp" "$@" <<'PYEOF'
+import json, sys
+t = sys.argv[1]
+try:
+    s = {(d["height"], d["state_root"]) for d in (json.load(open("%s/st%s" % (t, i))) for i in sys.argv[2:])}
+except Exception:
+    sys.exit(1)
+sys.exit(0 if len(s) == 1 and list(s)[0][1] else 1)
+PYEOF
+    then return 0; fi
     sleep 0.2
   done
   return 1
