@@ -160,7 +160,7 @@ int tc_config_set(tc_config *c, tc_err *err, const char *key, const char *v, con
     if (!strcmp(key, "mode")) {
         /* full: a non-voting node (gateways, cloud API nodes) that follows
          * committed blocks and never signs, whatever its key. */
-        if (!strcmp(v, "validator")) c->full = 0;
+        if (!strcmp(v, "validator")) { c->full = 0; c->validator = 1; }
         else if (!strcmp(v, "full")) { c->full = 1; c->validator = 0; }
         else return tc_err_set(err, TC_ERR_INVALID_ARG, "mode: expected validator|full, got '%s'", v);
         return 0;
