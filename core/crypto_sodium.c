@@ -91,10 +91,32 @@ void tc_ed25519_sign(uint8_t sig[TC_ED25519_SIG_LEN], const uint8_t *msg, size_t
  * strictly: S < L, R and A not of small order, A canonical. That rule is
  * pinned here for every node and device; tests/unit/test_crypto.c holds the
  * vectors that show it. */
+static const tc_sigmemo_ops *g_memo;
+
+void tc_ed25519_set_memo(const tc_sigmemo_ops *ops) { g_memo = ops; }
+
 int tc_ed25519_verify(const uint8_t sig[TC_ED25519_SIG_LEN], const uint8_t *msg, size_t msg_len,
                       const uint8_t pub[TC_ED25519_PUB_LEN])
 {
-    return crypto_sign_verify_detached(sig, msg, msg_len, pub) == 0 ? TC_OK : TC_ERR_BAD_SIGNATURE;
+    const tc_sigmemo_ops *m = g_memo;
+    uint8_t key[TC_SHA256_LEN];
+    if (m) {
+        static const char tag[] = "tc-sigmemo";
+        tc_sha256_ctx h;
+        tc_sha256_init(&h);
+        tc_sha256_update(&h, tag, sizeof tag - 1);
+        tc_sha256_update(&h, pub, TC_ED25519_PUB_LEN);
+        tc_sha256_update(&h, sig, TC_ED25519_SIG_LEN);
+        tc_sha256_update(&h, msg, msg_len);
+        tc_sha256_final(&h, key);
+        if (m->has(m->ctx, key))
+            return TC_OK;
+    }
+    if (crypto_sign_verify_detached(sig, msg, msg_len, pub) != 0)
+        return TC_ERR_BAD_SIGNATURE;
+    if (m)
+        m->add(m->ctx, key);
+    return TC_OK;
 }
 
 /* A key is acceptable when it is canonical, on the curve, not of small
