@@ -88,9 +88,16 @@ static int post(run *r, const char *url, const uint8_t *tx, size_t len, char *id
     char resp[1024];
     int status;
     tc_err err;
-    if (tc_http_request(&status, resp, sizeof resp, &err, "POST", url, "/tx", "application/cbor", tx, len, 10000)) {
-        note_err(r, err.msg);
-        return -1;
+    /* A node over its per-client request rate answers 429 (docs/api.md,
+     * Bounds): back off and retry, as any well-behaved client does. */
+    for (int tries = 0;; tries++) {
+        if (tc_http_request(&status, resp, sizeof resp, &err, "POST", url, "/tx", "application/cbor", tx, len,
+                            10000)) {
+            note_err(r, err.msg);
+            return -1;
+        }
+        if (status != 429 || tries >= 200) break;
+        usleep(20000u + 1000u * (unsigned)(tries < 80 ? tries : 80));
     }
     if (status == 202) {
         json_t *j = json_loads(resp, 0, NULL);

@@ -23,7 +23,8 @@ api() { echo "127.0.0.1:$((BASE + 2 * $1 + 1))"; }
 urls() { local u="" i; for i in "$@"; do u="$u${u:+,}http://$(api "$i")"; done; echo "$u"; }
 start() { # node index, extra flags...
   local i=$1; shift
-  "$D" --config "$tmp/net/node$i/node.conf" --block-interval-ms 300 "$@" 2>>"$tmp/node$i.log" &
+  # Clients here are the tests themselves on one address: lift the per-IP API rate.
+  "$D" --config "$tmp/net/node$i/node.conf" --block-interval-ms 300 --api-rate 1000000 --api-burst 1000000 "$@" 2>>"$tmp/node$i.log" &
   PIDS[$i]=$!
 }
 kill9() { kill -9 "${PIDS[$1]}" 2>/dev/null; wait "${PIDS[$1]}" 2>/dev/null; PIDS[$1]=; }
