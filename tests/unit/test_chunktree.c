@@ -1,0 +1,125 @@
+/* Firmware chunk tree (include/tc/chunktree.h): the root and paths must be
+ * exactly the history tree's (an independent implementation in this repo:
+ * core/history*.c on the memory kv) with the chunks as leaves, and every
+ * altered chunk, path, index or count must be refused. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "test.h"
+#include "tc/chunktree.h"
+#include "tc/history.h"
+#include "tc/kv.h"
+
+static uint8_t img[70000];
+
+static void fill(void)
+{
+    for (size_t i = 0; i < sizeof img; i++) img[i] = (uint8_t)(i * 131u + (i >> 9));
+}
+
+static void test_count_and_len(void)
+{
+    uint64_t n;
+    CHECK_OK(tc_chunk_count(&n, 1000, 64));
+    CHECK_EQ(n, 16);
+    CHECK_EQ(tc_chunk_len(1000, 64, 15), 1000 - 15 * 64);
+    CHECK_EQ(tc_chunk_len(1000, 64, 3), 64);
+    CHECK_OK(tc_chunk_count(&n, 1024, 64));
+    CHECK_EQ(n, 16);
+    CHECK_EQ(tc_chunk_len(1024, 64, 15), 64);
+    CHECK_ERR(tc_chunk_count(&n, 1024, 63), TC_ERR_INVALID_ARG);
+    CHECK_ERR(tc_chunk_count(&n, 1024, TC_CHUNK_MAX + 1), TC_ERR_INVALID_ARG);
+    CHECK_ERR(tc_chunk_count(&n, UINT64_MAX, 64), TC_ERR_FW_TOO_LARGE);
+}
+
+/* Root and every path equal the history tree's for sizes 1..70 chunks and
+ * a few sizes with a short last chunk. */
+static void test_matches_history_tree(void)
+{
+    static const size_t sizes[] = {64, 65, 640, 1000, 4096, 4095, 4097, 64 * 70, 70000};
+    fill();
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+        size_t len = sizes[s];
+        uint32_t cs = len > 10000 ? 1024 : 64;
+        uint64_t n;
+        tc_kv *kv;
+        tc_hist *h;
+        uint8_t root[32], want[32];
+        CHECK_OK(tc_chunk_count(&n, len, cs));
+        CHECK_OK(tc_kv_mem_open(&kv));
+        CHECK_OK(tc_hist_open(&h, kv, (const uint8_t *)"c", 1));
+        uint8_t *leaves = malloc(n * 32);
+        for (uint64_t i = 0; i < n; i++) {
+            CHECK_OK(tc_hist_append(h, img + i * cs, tc_chunk_len(len, cs, i)));
+            tc_hist_leaf_hash(leaves + i * 32, img + i * cs, tc_chunk_len(len, cs, i));
+        }
+        CHECK_OK(tc_hist_flush(h));
+        tc_hist_root(h, want);
+        CHECK_OK(tc_chunktree_image_root(root, img, len, cs));
+        CHECK_MEM(root, want, 32);
+        for (uint64_t i = 0; i < n; i++) {
+            uint8_t p[TC_CHUNK_PATH_CBOR_MAX], q[TC_CHUNK_PATH_CBOR_MAX], hs[TC_HIST_MAX_PROOF * 32], leaf[32];
+            size_t pl, ql, hn;
+            CHECK_OK(tc_chunk_path(p, sizeof p, &pl, leaves, n, i));
+            CHECK_OK(tc_hist_prove_inclusion(h, hs, TC_HIST_MAX_PROOF, &hn, i, n));
+            CHECK_OK(tc_hist_inclusion_encode(q, sizeof q, &ql, i, n, hs, hn));
+            CHECK_EQ(pl, ql);
+            CHECK_MEM(p, q, pl);
+            CHECK_OK(tc_chunk_verify(root, i, n, img + i * cs, tc_chunk_len(len, cs, i), p, pl, leaf));
+            CHECK_MEM(leaf, leaves + i * 32, 32);
+        }
+        free(leaves);
+        tc_hist_close(h);
+        tc_kv_close(kv);
+    }
+}
+
+static void test_refusals(void)
+{
+    uint8_t root[32], p[TC_CHUNK_PATH_CBOR_MAX], leaves[40 * 32], chunk[100];
+    size_t pl;
+    fill();
+    CHECK_OK(tc_chunktree_image_root(root, img, 40 * 100, 100));
+    for (int i = 0; i < 40; i++) tc_hist_leaf_hash(leaves + i * 32, img + i * 100, 100);
+    CHECK_OK(tc_chunk_path(p, sizeof p, &pl, leaves, 40, 7));
+    CHECK_OK(tc_chunk_verify(root, 7, 40, img + 700, 100, p, pl, NULL));
+    memcpy(chunk, img + 700, 100);
+    chunk[50] ^= 1;
+    CHECK_ERR(tc_chunk_verify(root, 7, 40, chunk, 100, p, pl, NULL), TC_ERR_FW_CHUNK);      /* bad byte */
+    CHECK_ERR(tc_chunk_verify(root, 7, 40, img + 700, 99, p, pl, NULL), TC_ERR_FW_CHUNK);   /* truncated */
+    CHECK_ERR(tc_chunk_verify(root, 8, 40, img + 700, 100, p, pl, NULL), TC_ERR_FW_CHUNK);  /* other index */
+    CHECK_ERR(tc_chunk_verify(root, 7, 41, img + 700, 100, p, pl, NULL), TC_ERR_FW_CHUNK);  /* other count */
+    CHECK_ERR(tc_chunk_verify(root, 8, 40, img + 800, 100, p, pl, NULL), TC_ERR_FW_CHUNK);  /* other path */
+    p[pl - 1] ^= 1;
+    CHECK_ERR(tc_chunk_verify(root, 7, 40, img + 700, 100, p, pl, NULL), TC_ERR_FW_CHUNK);  /* bad path hash */
+    p[pl - 1] ^= 1;
+    CHECK_ERR(tc_chunk_verify(root, 7, 40, img + 700, 100, p, pl - 1, NULL), TC_ERR_FW_CHUNK); /* cut path */
+    CHECK_ERR(tc_chunk_path(p, sizeof p, &pl, leaves, 40, 40), TC_ERR_MERKLE_INDEX);
+}
+
+/* Streaming root over a frontier equals the one-shot root at every size. */
+static void test_streaming_root(void)
+{
+    static tc_chunktree t;
+    uint8_t a[32], b[32];
+    fill();
+    tc_chunktree_init(&t);
+    tc_chunktree_root(&t, a);
+    tc_hist_empty_root(b);
+    CHECK_MEM(a, b, 32);
+    for (size_t n = 1; n <= 300; n++) {
+        tc_chunktree_add(&t, img + (n - 1) * 64, 64);
+        tc_chunktree_root(&t, a);
+        CHECK_OK(tc_chunktree_image_root(b, img, n * 64, 64));
+        CHECK_MEM(a, b, 32);
+    }
+}
+
+int main(void)
+{
+    RUN(test_count_and_len);
+    RUN(test_matches_history_tree);
+    RUN(test_refusals);
+    RUN(test_streaming_root);
+    return test_summary();
+}
