@@ -527,6 +527,23 @@ ATTACK(attack_rollback)
     CHECK_ERR(start(2, LX_FLEET, 1), TC_ERR_FW_ROLLBACK);
 }
 
+/* The vendor revoked release 2 after the rollout started. */
+ATTACK(attack_revoked_release)
+{
+    uint8_t body[64], sg[TC_SIGNER_ORG_LEN];
+    tc_cbor_enc e;
+    size_t bl;
+    tc_cbor_enc_init(&e, body, sizeof body);
+    tc_cbor_put_map(&e, 2);
+    tc_cbor_put_uint(&e, 1); tc_cbor_put_cstr(&e, MODEL);
+    tc_cbor_put_uint(&e, 2); tc_cbor_put_uint(&e, 2);
+    CHECK_OK(tc_cbor_enc_finish(&e, &bl));
+    tc_signer_org(sg, LX_MAKER, TC_KEYS_RELEASE);
+    CHECK_OK(lx_tx(&X, TC_TX_FW_REVOKE, sg, sizeof sg, body, bl, (const uint8_t(*)[64])rel_sec, 2));
+    CHECK_EQ(commit_last(), 0);
+    CHECK_ERR(start(2, LX_FLEET, 1), TC_ERR_FW_REVOKED);
+}
+
 /* ---- indefinite freeze ---- */
 
 ATTACK(attack_indefinite_freeze_expired_release)
@@ -923,6 +940,7 @@ int main(void)
     RUN(attack_arbitrary_software_wrong_key);
     RUN(attack_arbitrary_software_wrong_model);
     RUN(attack_rollback);
+    RUN(attack_revoked_release);
     RUN(attack_indefinite_freeze_expired_release);
     RUN(attack_indefinite_freeze_stale_header);
     RUN(attack_fast_forward);
