@@ -11,6 +11,14 @@
 #include "tc/cose.h"
 #include "tcdev/firmware.h"
 
+/* Detail messages say what was refused and why; a TC_ERRORS_MINIMAL build
+ * (make device-size) keeps only the codes, as core/errors.c does. */
+#ifdef TC_ERRORS_MINIMAL
+#define FAIL(err, code, ...) tc_err_set(err, code, NULL)
+#else
+#define FAIL(err, code, ...) tc_err_set(err, code, __VA_ARGS__)
+#endif
+
 int tcdev_fw_init(tcdev_fw *fw, const uint8_t dev_id[TC_DEVICE_ID_LEN], const char *model,
                   size_t model_len, uint64_t installed, uint64_t floor, unsigned active_slot,
                   uint32_t max_chunk, uint64_t max_size)
@@ -37,12 +45,13 @@ static int proven(tcdev_bundle *b, tc_err *err, tcdev_light *light, tcdev_light_
                   const uint8_t *in, size_t len, const tcdev_fw_offer *o, uint64_t now, const char *what)
 {
     int rc = tcdev_light_verify_bundle(light, work, b, in, len, now);
-    if (rc) return tc_err_set(err, rc, "%s bundle", what);
+    (void)what; /* unused in a TC_ERRORS_MINIMAL build */
+    if (rc) return FAIL(err, rc, "%s bundle", what);
     if (b->kind != TCDEV_BUNDLE_STATE)
-        return tc_err_set(err, TC_ERR_FW_RECORD, "%s bundle is not a state proof", what);
+        return FAIL(err, TC_ERR_FW_RECORD, "%s bundle is not a state proof", what);
     /* On success the bundle's header is light->hdr (a lower one is stale). */
     if (light->hdr.time_ms + o->max_view_age_ms < now)
-        return tc_err_set(err, TC_ERR_FW_STALE_VIEW, "%s proven at a header older than allowed", what);
+        return FAIL(err, TC_ERR_FW_STALE_VIEW, "%s proven at a header older than allowed", what);
     return 0;
 }
 
@@ -58,14 +67,14 @@ static int approved(tc_err *err, const tcdev_fw_release *r, const tcdev_fw_rollo
                     const tcdev_fw_device *dv)
 {
     if (ro->vendor != r->vendor || ro->version != r->version || !same(ro->model, ro->model_len, r->model, r->model_len))
-        return tc_err_set(err, TC_ERR_FW_ROLLOUT_VERSION, "rollout approves version %llu, offered %llu",
+        return FAIL(err, TC_ERR_FW_ROLLOUT_VERSION, "rollout approves version %llu, offered %llu",
                           (unsigned long long)ro->version, (unsigned long long)r->version);
     if (ro->status != 0)
-        return tc_err_set(err, TC_ERR_FW_ROLLOUT_HALTED, ro->status == 1 ? "rollout paused" : "rollout aborted");
+        return FAIL(err, TC_ERR_FW_ROLLOUT_HALTED, ro->status == 1 ? "rollout paused" : "rollout aborted");
     if (dv->owner != ro->operator_org || dv->status != 0)
-        return tc_err_set(err, TC_ERR_FW_NOT_APPROVED, "rollout is not by the device's owner, or the device is not active");
+        return FAIL(err, TC_ERR_FW_NOT_APPROVED, "rollout is not by the device's owner, or the device is not active");
     if (!tcdev_fw_in_waves(ro, dv))
-        return tc_err_set(err, TC_ERR_FW_NOT_APPROVED, "none of the device's groups is in a started wave");
+        return FAIL(err, TC_ERR_FW_NOT_APPROVED, "none of the device's groups is in a started wave");
     return 0;
 }
 
@@ -74,20 +83,20 @@ static int check_release(const tcdev_fw *fw, tc_err *err, const tcdev_fw_release
 {
     uint64_t count;
     if (!same(r->model, r->model_len, fw->model, fw->model_len))
-        return tc_err_set(err, TC_ERR_FW_MODEL, "release model differs from the device's");
-    if (r->revoked) return tc_err_set(err, TC_ERR_FW_REVOKED, "release %llu", (unsigned long long)r->version);
+        return FAIL(err, TC_ERR_FW_MODEL, "release model differs from the device's");
+    if (r->revoked) return FAIL(err, TC_ERR_FW_REVOKED, "release %llu", (unsigned long long)r->version);
     if (r->expiry <= now || r->expiry <= ledger_now)
-        return tc_err_set(err, TC_ERR_FW_EXPIRED, "release %llu expired", (unsigned long long)r->version);
+        return FAIL(err, TC_ERR_FW_EXPIRED, "release %llu expired", (unsigned long long)r->version);
     if (r->version <= fw->installed || r->version <= fw->floor)
-        return tc_err_set(err, TC_ERR_FW_ROLLBACK, "version %llu, installed %llu, floor %llu",
+        return FAIL(err, TC_ERR_FW_ROLLBACK, "version %llu, installed %llu, floor %llu",
                           (unsigned long long)r->version, (unsigned long long)fw->installed,
                           (unsigned long long)fw->floor);
     if (fw->installed < r->min_prior)
-        return tc_err_set(err, TC_ERR_FW_INCOMPATIBLE, "needs version %llu or later installed",
+        return FAIL(err, TC_ERR_FW_INCOMPATIBLE, "needs version %llu or later installed",
                           (unsigned long long)r->min_prior);
     if (r->size > fw->max_size || r->chunk_size > fw->max_chunk ||
         tc_chunk_count(&count, r->size, (uint32_t)r->chunk_size))
-        return tc_err_set(err, TC_ERR_FW_TOO_LARGE, "image %llu bytes in chunks of %llu",
+        return FAIL(err, TC_ERR_FW_TOO_LARGE, "image %llu bytes in chunks of %llu",
                           (unsigned long long)r->size, (unsigned long long)r->chunk_size);
     return 0;
 }
@@ -101,22 +110,22 @@ int tcdev_fw_start(tcdev_fw *fw, tc_err *err, tcdev_light *light, tcdev_light_wo
     tcdev_fw_device *dv = &fwork->dv;
     int rc, have_ro;
     if (fw->magic != TCDEV_FW_MAGIC || fw->state != TCDEV_FW_IDLE)
-        return tc_err_set(err, TC_ERR_FW_STATE, "an update is already in progress");
+        return FAIL(err, TC_ERR_FW_STATE, "an update is already in progress");
     if ((rc = proven(b, err, light, work, o->release, o->release_len, o, now, "release"))) return rc;
     if (!b->record || tcdev_fw_decode_release(r, b->key, b->key_len, b->record, b->record_len))
-        return tc_err_set(err, TC_ERR_FW_RECORD, "no such release on the ledger");
+        return FAIL(err, TC_ERR_FW_RECORD, "no such release on the ledger");
     if ((rc = proven(b, err, light, work, o->device, o->device_len, o, now, "device"))) return rc;
     if (!b->record || b->key_len != 1 + TC_DEVICE_ID_LEN || memcmp(b->key + 1, fw->dev_id, TC_DEVICE_ID_LEN) ||
         tcdev_fw_decode_device(dv, b->key, b->key_len, b->record, b->record_len))
-        return tc_err_set(err, TC_ERR_FW_RECORD, "device record is not this device's");
+        return FAIL(err, TC_ERR_FW_RECORD, "device record is not this device's");
     if (!same(dv->model, dv->model_len, fw->model, fw->model_len))
-        return tc_err_set(err, TC_ERR_FW_MODEL, "the ledger records another model for this device");
+        return FAIL(err, TC_ERR_FW_MODEL, "the ledger records another model for this device");
     if ((rc = proven(b, err, light, work, o->rollout, o->rollout_len, o, now, "rollout"))) return rc;
     have_ro = b->record != NULL;
     if (have_ro && tcdev_fw_decode_rollout(ro, b->key, b->key_len, b->record, b->record_len))
-        return tc_err_set(err, TC_ERR_FW_RECORD, "rollout record");
+        return FAIL(err, TC_ERR_FW_RECORD, "rollout record");
     if ((rc = check_release(fw, err, r, now, light->hdr.time_ms))) return rc;
-    if (!have_ro) return tc_err_set(err, TC_ERR_FW_NOT_APPROVED, "the operator has no such rollout");
+    if (!have_ro) return FAIL(err, TC_ERR_FW_NOT_APPROVED, "the operator has no such rollout");
     if ((rc = approved(err, r, ro, dv))) return rc;
 
     fw->vendor = r->vendor;
@@ -157,14 +166,14 @@ void tcdev_fw_resume(tcdev_fw *fw, uint64_t now)
  * old image forever unless time bounds each chunk and the whole download. */
 int tcdev_fw_tick(tcdev_fw *fw, tc_err *err, uint64_t now)
 {
-    if (fw->state != TCDEV_FW_DOWNLOADING) return tc_err_set(err, TC_ERR_FW_STATE, "not downloading");
+    if (fw->state != TCDEV_FW_DOWNLOADING) return FAIL(err, TC_ERR_FW_STATE, "not downloading");
     if (now > fw->deadline) {
         tcdev_fw_abort(fw);
-        return tc_err_set(err, TC_ERR_FW_DEADLINE, "download took too long");
+        return FAIL(err, TC_ERR_FW_DEADLINE, "download took too long");
     }
     if (now > fw->chunk_deadline) {
         tcdev_fw_abort(fw);
-        return tc_err_set(err, TC_ERR_FW_CHUNK_TIMEOUT, "chunk %llu", (unsigned long long)fw->next);
+        return FAIL(err, TC_ERR_FW_CHUNK_TIMEOUT, "chunk %llu", (unsigned long long)fw->next);
     }
     return 0;
 }
@@ -176,18 +185,18 @@ int tcdev_fw_feed(tcdev_fw *fw, tc_err *err, tcdev_fw_write_fn write, void *wctx
     int rc = tcdev_fw_tick(fw, err, now);
     if (rc) return rc;
     if (index != fw->next)
-        return tc_err_set(err, TC_ERR_FW_CHUNK_ORDER, "chunk %llu, expected %llu", (unsigned long long)index,
+        return FAIL(err, TC_ERR_FW_CHUNK_ORDER, "chunk %llu, expected %llu", (unsigned long long)index,
                           (unsigned long long)fw->next);
     /* Exact length first: no byte beyond the release's size is ever hashed
      * or written (endless data, extra or truncated data). */
     if (chunk_len != tcdev_fw_chunk_len(fw, index))
-        return tc_err_set(err, TC_ERR_FW_CHUNK_LEN, "chunk %llu has %llu bytes, the release says %lu",
+        return FAIL(err, TC_ERR_FW_CHUNK_LEN, "chunk %llu has %llu bytes, the release says %lu",
                           (unsigned long long)index, (unsigned long long)chunk_len,
                           (unsigned long)tcdev_fw_chunk_len(fw, index));
     if (tc_chunk_verify(fw->root, index, fw->count, chunk, chunk_len, path, path_len, NULL))
-        return tc_err_set(err, TC_ERR_FW_CHUNK, "chunk %llu", (unsigned long long)index);
+        return FAIL(err, TC_ERR_FW_CHUNK, "chunk %llu", (unsigned long long)index);
     if (write(wctx, 1u - fw->active_slot, index * fw->chunk_size, chunk, chunk_len))
-        return tc_err_set(err, TC_ERR_FW_WRITE, "chunk %llu", (unsigned long long)index);
+        return FAIL(err, TC_ERR_FW_WRITE, "chunk %llu", (unsigned long long)index);
     tc_sha256_update(&fw->hash, chunk, chunk_len);
     fw->next++;
     fw->received += chunk_len;
@@ -200,12 +209,12 @@ int tcdev_fw_finish(tcdev_fw *fw, tc_err *err)
     uint8_t d[TC_SHA256_LEN];
     tc_sha256_ctx c;
     if (fw->state != TCDEV_FW_DOWNLOADING || fw->next != fw->count)
-        return tc_err_set(err, TC_ERR_FW_STATE, "image incomplete");
+        return FAIL(err, TC_ERR_FW_STATE, "image incomplete");
     c = fw->hash;
     tc_sha256_final(&c, d);
     if (fw->received != fw->size || memcmp(d, fw->digest, sizeof d) != 0) {
         tcdev_fw_abort(fw);
-        return tc_err_set(err, TC_ERR_FW_DIGEST, "image of version %llu", (unsigned long long)fw->version);
+        return FAIL(err, TC_ERR_FW_DIGEST, "image of version %llu", (unsigned long long)fw->version);
     }
     fw->state = TCDEV_FW_PENDING;
     return 0;
