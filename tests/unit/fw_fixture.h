@@ -75,7 +75,7 @@ void fwx_teardown(void);
 
 /* Each test runs on a fresh chain and device; the store is closed and
  * removed even when a CHECK fails in the body. */
-#define ATTACK(name) \
+#define FWX_TEST(name) \
     static void name##_body(void); \
     static void name(void) \
     { \
@@ -85,5 +85,6 @@ void fwx_teardown(void);
         fwx_teardown(); \
     } \
     static void name##_body(void)
+#define ATTACK(name) FWX_TEST(name)
 
 #endif
