@@ -50,9 +50,15 @@ static int proven(tcdev_bundle *b, tc_err *err, tcdev_light *light, tcdev_light_
     if (b->kind != TCDEV_BUNDLE_STATE)
         return FAIL(err, TC_ERR_FW_RECORD, "%s bundle is not a state proof", what);
     /* On success the bundle's header is light->hdr (a lower one is stale). */
-    if (light->hdr.time_ms + o->max_view_age_ms < now)
+    if (now > light->hdr.time_ms && now - light->hdr.time_ms > o->max_view_age_ms)
         return FAIL(err, TC_ERR_FW_STALE_VIEW, "%s proven at a header older than allowed", what);
     return 0;
+}
+
+/* now + ms without wrapping: a huge allowance means "no deadline". */
+static uint64_t later(uint64_t now, uint64_t ms)
+{
+    return ms > UINT64_MAX - now ? UINT64_MAX : now + ms;
 }
 
 static int same(const uint8_t *a, size_t an, const uint8_t *b, size_t bn)
@@ -141,8 +147,8 @@ int tcdev_fw_start(tcdev_fw *fw, tc_err *err, tcdev_light *light, tcdev_light_wo
     fw->received = 0;
     tc_sha256_init(&fw->hash);
     fw->chunk_timeout_ms = o->chunk_timeout_ms;
-    fw->chunk_deadline = now + o->chunk_timeout_ms;
-    fw->deadline = now + o->total_timeout_ms;
+    fw->chunk_deadline = later(now, o->chunk_timeout_ms);
+    fw->deadline = later(now, o->total_timeout_ms);
     fw->state = TCDEV_FW_DOWNLOADING;
     return 0;
 }
@@ -159,7 +165,7 @@ void tcdev_fw_abort(tcdev_fw *fw)
 
 void tcdev_fw_resume(tcdev_fw *fw, uint64_t now)
 {
-    fw->chunk_deadline = now + fw->chunk_timeout_ms;
+    fw->chunk_deadline = later(now, fw->chunk_timeout_ms);
 }
 
 /* Slow retrieval (TUF): a mirror that trickles bytes holds the device on an
@@ -200,7 +206,7 @@ int tcdev_fw_feed(tcdev_fw *fw, tc_err *err, tcdev_fw_write_fn write, void *wctx
     tc_sha256_update(&fw->hash, chunk, chunk_len);
     fw->next++;
     fw->received += chunk_len;
-    fw->chunk_deadline = now + fw->chunk_timeout_ms;
+    fw->chunk_deadline = later(now, fw->chunk_timeout_ms);
     return 0;
 }
 

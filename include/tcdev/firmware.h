@@ -132,6 +132,10 @@ typedef struct tcdev_fw_offer {
  *   TC_ERR_FW_ROLLOUT_HALTED  the rollout is paused or aborted;
  *   TC_ERR_FW_TOO_LARGE   size > max_size, chunk size > max_chunk, or too
  *                         many chunks.
+ * The bundles are verified in the order release, device, rollout; their
+ * heights must not decrease (the light client refuses a lower one as
+ * stale), so a node serves all three at one height or in that order.
+ * Timeouts of UINT64_MAX mean no deadline.
  * On error fw is unchanged (light may have advanced: that is only more
  * knowledge of the chain). */
 int tcdev_fw_start(tcdev_fw *fw, tc_err *err, tcdev_light *light, tcdev_light_work *work,

@@ -149,6 +149,19 @@ FWX_TEST(offer_with_the_wrong_records)
     CHECK_OK(tcdev_fw_start(&fwx_fw, &fwx_err, &fwx_light, &fwx_lwork, &fwx_work, &o, fwx_now()));
 }
 
+/* UINT64_MAX allowances mean "no limit" and must not wrap into "already late". */
+FWX_TEST(unlimited_allowances_do_not_wrap)
+{
+    CHECK_OK(fwx_offer_bundles(2, MODEL, LX_FLEET, 1));
+    tcdev_fw_offer o = fwx_offer();
+    o.max_view_age_ms = UINT64_MAX;
+    o.chunk_timeout_ms = UINT64_MAX;
+    o.total_timeout_ms = UINT64_MAX;
+    CHECK_OK(tcdev_fw_start(&fwx_fw, &fwx_err, &fwx_light, &fwx_lwork, &fwx_work, &o, fwx_now()));
+    CHECK_OK(fwx_feed(fwx_img2, 0, CHUNK, fwx_now() + 50 * HOUR));
+    CHECK_OK(tcdev_fw_tick(&fwx_fw, &fwx_err, UINT64_MAX - 1));
+}
+
 /* The owner suspended the device: no update is approved for it. */
 FWX_TEST(suspended_device_is_not_approved)
 {
@@ -172,6 +185,7 @@ int main(void)
     RUN(abort_then_start_again);
     RUN(report_transaction_contents);
     RUN(offer_with_the_wrong_records);
+    RUN(unlimited_allowances_do_not_wrap);
     RUN(suspended_device_is_not_approved);
     return test_summary();
 }
