@@ -5,6 +5,7 @@
  * the same hashing, so the two cannot disagree. */
 #include <string.h>
 
+#include "history_internal.h"
 #include "tc/chunktree.h"
 #include "tc/errors.h"
 
@@ -68,18 +69,73 @@ void tc_chunktree_root(const tc_chunktree *t, uint8_t root[TC_HIST_HASH_LEN])
     if (!have) tc_hist_empty_root(root);
 }
 
-int tc_chunk_verify(const uint8_t root[TC_HIST_HASH_LEN], uint64_t index, uint64_t count,
-                    const uint8_t *chunk, size_t chunk_len, const uint8_t *path, size_t path_len,
-                    uint8_t *leaf)
+void tc_chunk_cache_reset(tc_chunk_cache *c)
+{
+    c->valid = 0;
+}
+
+/* Depth of the lowest common ancestor of leaves a and a + 1 in the RFC 9162
+ * tree of `count` leaves, and the size of its right child (whose first
+ * leaf is a + 1): descend from the root while both go the same way. */
+static unsigned lca(uint64_t *right_size, uint64_t a, uint64_t count)
+{
+    uint64_t lo = 0, sz = count;
+    unsigned depth = 0;
+    for (;;) {
+        uint64_t k = tc__hist_split(sz);
+        if (a + 1 < lo + k) {
+            sz = k;
+        } else if (a >= lo + k) {
+            lo += k;
+            sz -= k;
+        } else {
+            *right_size = sz - k;
+            return depth;
+        }
+        depth++;
+    }
+}
+
+int tc_chunk_verify_cached(tc_chunk_cache *c, const uint8_t root[TC_HIST_HASH_LEN], uint64_t index,
+                           uint64_t count, const uint8_t *chunk, size_t chunk_len, const uint8_t *path,
+                           size_t path_len)
 {
     uint8_t hashes[TC_CHUNK_PATH_MAX * TC_HIST_HASH_LEN], lh[TC_HIST_HASH_LEN];
-    uint64_t pi, pn;
-    size_t n;
+    uint64_t pi, pn, rsize;
+    size_t n, i;
     if (tc_hist_inclusion_decode(&pi, &pn, hashes, TC_CHUNK_PATH_MAX, &n, path, path_len) || pi != index ||
         pn != count)
         return TC_ERR_FW_CHUNK;
     tc_hist_leaf_hash(lh, chunk, chunk_len);
+    if (c && c->valid && index > 0 && c->index + 1 == index && c->count == count &&
+        memcmp(c->root, root, TC_HIST_HASH_LEN) == 0) {
+        unsigned t = lca(&rsize, index - 1, count);
+        /* The entries below the ancestor (the first n-1-t, leaf end first)
+         * are chunk `index`'s path in the ancestor's right child. */
+        if (t < n && tc_hist_verify_inclusion(c->path[t], 0, rsize, lh, hashes, n - 1 - t) == 0) {
+            for (i = t + 1; i < n; i++) memcpy(c->path[i], hashes + (n - 1 - i) * TC_HIST_HASH_LEN, TC_HIST_HASH_LEN);
+            c->index = index;
+            c->n = (uint32_t)n;
+            return 0;
+        }
+    }
     if (tc_hist_verify_inclusion(root, index, count, lh, hashes, n)) return TC_ERR_FW_CHUNK;
-    if (leaf) memcpy(leaf, lh, sizeof lh);
+    if (c) {
+        for (i = 0; i < n; i++) memcpy(c->path[i], hashes + (n - 1 - i) * TC_HIST_HASH_LEN, TC_HIST_HASH_LEN);
+        memcpy(c->root, root, TC_HIST_HASH_LEN);
+        c->count = count;
+        c->index = index;
+        c->n = (uint32_t)n;
+        c->valid = 1;
+    }
     return 0;
+}
+
+int tc_chunk_verify(const uint8_t root[TC_HIST_HASH_LEN], uint64_t index, uint64_t count,
+                    const uint8_t *chunk, size_t chunk_len, const uint8_t *path, size_t path_len,
+                    uint8_t *leaf)
+{
+    int rc = tc_chunk_verify_cached(NULL, root, index, count, chunk, chunk_len, path, path_len);
+    if (!rc && leaf) tc_hist_leaf_hash(leaf, chunk, chunk_len);
+    return rc;
 }

@@ -184,8 +184,8 @@ int tcdev_fw_tick(tcdev_fw *fw, tc_err *err, uint64_t now)
     return 0;
 }
 
-int tcdev_fw_feed(tcdev_fw *fw, tc_err *err, tcdev_fw_write_fn write, void *wctx, uint64_t index,
-                  const uint8_t *chunk, size_t chunk_len, const uint8_t *path, size_t path_len,
+int tcdev_fw_feed(tcdev_fw *fw, tc_chunk_cache *cache, tc_err *err, tcdev_fw_write_fn write, void *wctx,
+                  uint64_t index, const uint8_t *chunk, size_t chunk_len, const uint8_t *path, size_t path_len,
                   uint64_t now)
 {
     int rc = tcdev_fw_tick(fw, err, now);
@@ -199,7 +199,7 @@ int tcdev_fw_feed(tcdev_fw *fw, tc_err *err, tcdev_fw_write_fn write, void *wctx
         return FAIL(err, TC_ERR_FW_CHUNK_LEN, "chunk %llu has %llu bytes, the release says %lu",
                           (unsigned long long)index, (unsigned long long)chunk_len,
                           (unsigned long)tcdev_fw_chunk_len(fw, index));
-    if (tc_chunk_verify(fw->root, index, fw->count, chunk, chunk_len, path, path_len, NULL))
+    if (tc_chunk_verify_cached(cache, fw->root, index, fw->count, chunk, chunk_len, path, path_len))
         return FAIL(err, TC_ERR_FW_CHUNK, "chunk %llu", (unsigned long long)index);
     if (write(wctx, 1u - fw->active_slot, index * fw->chunk_size, chunk, chunk_len))
         return FAIL(err, TC_ERR_FW_WRITE, "chunk %llu", (unsigned long long)index);

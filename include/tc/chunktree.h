@@ -81,6 +81,34 @@ int tc_chunk_verify(const uint8_t root[TC_HIST_HASH_LEN], uint64_t index, uint64
                     const uint8_t *chunk, size_t chunk_len, const uint8_t *path, size_t path_len,
                     uint8_t *leaf);
 
+/* In-order verification with a cache (device-shared). Chunks arrive in
+ * order; the path of chunk i-1, once it led to the root, authenticates
+ * every node it names. Chunk i is the first leaf of the right child of the
+ * lowest common ancestor of i-1 and i, whose hash is in that cached path:
+ * so chunk i needs hashing only up to there (RFC 9162 §2.1.3.2 run on
+ * that subtree), about 2 node hashes per chunk instead of log2(n). The
+ * nodes above are the same for both chunks and stay cached.
+ * The cache is caller-owned, ~1 KiB, not worth persisting: zero it (or
+ * tc_chunk_cache_reset) before the first chunk and after a reset; any
+ * chunk that does not follow the cached one is verified in full. */
+typedef struct tc_chunk_cache {
+    uint8_t root[TC_HIST_HASH_LEN];                   /* the tree it belongs to: a cache */
+    uint64_t count;                                   /* of another release is never used */
+    uint64_t index;                                   /* chunk whose path is cached */
+    uint32_t n;                                       /* hashes in that path */
+    uint32_t valid;
+    uint8_t path[TC_CHUNK_PATH_MAX][TC_HIST_HASH_LEN]; /* top-down: path[d] = sibling at depth d */
+} tc_chunk_cache;
+
+void tc_chunk_cache_reset(tc_chunk_cache *c);
+/* As tc_chunk_verify, using and refreshing cache (may be NULL: then
+ * exactly tc_chunk_verify): 0 exactly when the bytes are chunk `index` of
+ * the tree of root; path entries above the common ancestor, which the cache
+ * already authenticates, are not looked at. */
+int tc_chunk_verify_cached(tc_chunk_cache *cache, const uint8_t root[TC_HIST_HASH_LEN], uint64_t index,
+                           uint64_t count, const uint8_t *chunk, size_t chunk_len, const uint8_t *path,
+                           size_t path_len);
+
 /* ---- node side ---- */
 
 /* The RFC 9162 §2.1.3.1 path of leaf `index` among `count` leaf hashes

@@ -30,6 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tc/chunktree.h"
 #include "tc/crypto.h"
 #include "tc/errors.h"
 #include "tc/tx.h"
@@ -146,7 +147,12 @@ int tcdev_fw_start(tcdev_fw *fw, tc_err *err, tcdev_light *light, tcdev_light_wo
 uint32_t tcdev_fw_chunk_len(const tcdev_fw *fw, uint64_t index);
 
 /* Feeds chunk `index` (chunk: chunk_len bytes; path: its encoded inclusion
- * path; both borrowed for the call). Deadlines are checked first. Then:
+ * path; both borrowed for the call). cache (may be NULL; caller-owned,
+ * ~1 KiB, not persisted: zero it before the first feed and after a reset)
+ * lets in-order chunks be checked against the previous chunk's
+ * authenticated path instead of up to the root (include/tc/chunktree.h):
+ * about 2 node hashes per chunk instead of log2(count).
+ * Deadlines are checked first. Then:
  *   TC_ERR_FW_CHUNK_ORDER  index is not fw->next (nothing changes);
  *   TC_ERR_FW_CHUNK_LEN    chunk_len is not tcdev_fw_chunk_len (nothing
  *                          changes: refetch it);
@@ -159,8 +165,8 @@ uint32_t tcdev_fw_chunk_len(const tcdev_fw *fw, uint64_t index);
  *   TC_ERR_FW_STATE        not DOWNLOADING.
  * A verified chunk is written to the inactive slot, hashed into the running
  * digest, and the chunk deadline restarts. */
-int tcdev_fw_feed(tcdev_fw *fw, tc_err *err, tcdev_fw_write_fn write, void *wctx, uint64_t index,
-                  const uint8_t *chunk, size_t chunk_len, const uint8_t *path, size_t path_len,
+int tcdev_fw_feed(tcdev_fw *fw, tc_chunk_cache *cache, tc_err *err, tcdev_fw_write_fn write, void *wctx,
+                  uint64_t index, const uint8_t *chunk, size_t chunk_len, const uint8_t *path, size_t path_len,
                   uint64_t now_ms);
 
 /* Called while waiting for bytes (slow retrieval): 0, or the fatal

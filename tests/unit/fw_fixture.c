@@ -14,6 +14,7 @@ tcdev_light fwx_light;
 tcdev_light_work fwx_lwork;
 tcdev_fw fwx_fw;
 tcdev_fw_work fwx_work;
+tc_chunk_cache fwx_cache;
 tc_err fwx_err;
 uint8_t fwx_slot[2][IMG_LEN];
 uint8_t fwx_bun_rel[8192], fwx_bun_roll[8192], fwx_bun_dev[8192];
@@ -297,7 +298,7 @@ int fwx_slot_write(void *ctx, unsigned s, uint64_t off, const uint8_t *data, siz
 int fwx_feed(const uint8_t *image, uint64_t i, size_t len, uint64_t t)
 {
     fwx_mirror_path(image, i);
-    return tcdev_fw_feed(&fwx_fw, &fwx_err, fwx_slot_write, NULL, i, image + i * CHUNK, len, fwx_path, fwx_path_len, t);
+    return tcdev_fw_feed(&fwx_fw, &fwx_cache, &fwx_err, fwx_slot_write, NULL, i, image + i * CHUNK, len, fwx_path, fwx_path_len, t);
 }
 
 int fwx_feed_all(const uint8_t *image, uint64_t t)
@@ -364,6 +365,7 @@ int fwx_setup(void)
     tc_valset_add(&vs, fwx_val_pub, 10);
     if (tcdev_light_anchor(&fwx_light, h1.prev_hash, "lx-chain", 8, &vs, TCDEV_DEFAULT_DRIFT_MS)) return -8;
     memset(fwx_slot, 0, sizeof fwx_slot);
+    tc_chunk_cache_reset(&fwx_cache);
     return tcdev_fw_init(&fwx_fw, fwx_dev.id, MODEL, strlen(MODEL), 1, 1, 0, 4096, IMG_LEN);
 }
 

@@ -37,6 +37,7 @@ extern tcdev_light fwx_light;
 extern tcdev_light_work fwx_lwork;
 extern tcdev_fw fwx_fw;
 extern tcdev_fw_work fwx_work;
+extern tc_chunk_cache fwx_cache; /* the device's in-order chunk cache (reset by fwx_setup) */
 extern tc_err fwx_err;
 extern uint8_t fwx_slot[2][IMG_LEN];
 extern uint8_t fwx_bun_rel[8192], fwx_bun_roll[8192], fwx_bun_dev[8192];

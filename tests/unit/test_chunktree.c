@@ -115,11 +115,63 @@ static void test_streaming_root(void)
     }
 }
 
+/* In-order verification through the cache accepts exactly what the full
+ * check accepts, for every tree size 1..70 and every single-bit change of
+ * every chunk (the cache warm), and never lends one tree's nodes to another. */
+static void test_cached_matches_full(void)
+{
+    static uint8_t leaves[70 * 32], p[TC_CHUNK_PATH_CBOR_MAX], chunk[64];
+    static tc_chunk_cache c;
+    uint8_t root[32];
+    size_t pl;
+    fill();
+    for (int k = 0; k < 1000; k++) img[k * 64] = (uint8_t)k, img[k * 64 + 1] = (uint8_t)(k >> 8); /* no two chunks alike */
+    for (uint64_t n = 1; n <= 70; n++) {
+        CHECK_OK(tc_chunktree_image_root(root, img, n * 64, 64));
+        for (uint64_t i = 0; i < n; i++) tc_hist_leaf_hash(leaves + i * 32, img + i * 64, 64);
+        tc_chunk_cache_reset(&c);
+        for (uint64_t i = 0; i < n; i++) {
+            CHECK_OK(tc_chunk_path(p, sizeof p, &pl, leaves, n, i));
+            memcpy(chunk, img + i * 64, 64);
+            chunk[i % 64] ^= 0x10;                 /* a bad copy first: refused, cache untouched */
+            CHECK_ERR(tc_chunk_verify_cached(&c, root, i, n, chunk, 64, p, pl), TC_ERR_FW_CHUNK);
+            CHECK_ERR(tc_chunk_verify_cached(&c, root, i, n, img + (i + 1) % n * 64, n > 1 ? 64 : 63, p, pl),
+                      TC_ERR_FW_CHUNK);            /* the neighbour's bytes */
+            CHECK_OK(tc_chunk_verify_cached(&c, root, i, n, img + i * 64, 64, p, pl));
+            CHECK_EQ(c.index, i);
+        }
+    }
+    /* a cache warm from one tree, the next chunk of another tree of the same size */
+    static uint8_t other[64 * 8];
+    uint8_t root2[32], leaves2[8 * 32];
+    memcpy(other, img, sizeof other);
+    other[64 * 5 + 3] ^= 1;                      /* chunk 5 differs */
+    CHECK_OK(tc_chunktree_image_root(root, img, 64 * 8, 64));
+    CHECK_OK(tc_chunktree_image_root(root2, other, 64 * 8, 64));
+    for (int i = 0; i < 8; i++) {
+        tc_hist_leaf_hash(leaves + i * 32, img + i * 64, 64);
+        tc_hist_leaf_hash(leaves2 + i * 32, other + i * 64, 64);
+    }
+    tc_chunk_cache_reset(&c);
+    CHECK_OK(tc_chunk_path(p, sizeof p, &pl, leaves2, 8, 4));
+    CHECK_OK(tc_chunk_verify_cached(&c, root2, 4, 8, other + 4 * 64, 64, p, pl));
+    /* chunk 5 of the first tree against the first root: its bytes, its path */
+    CHECK_OK(tc_chunk_path(p, sizeof p, &pl, leaves, 8, 5));
+    CHECK_OK(tc_chunk_verify_cached(&c, root, 5, 8, img + 5 * 64, 64, p, pl));
+    /* chunk 5 of the first tree presented for the second root: refused */
+    tc_chunk_cache_reset(&c);
+    CHECK_OK(tc_chunk_path(p, sizeof p, &pl, leaves, 8, 4));
+    CHECK_OK(tc_chunk_verify_cached(&c, root, 4, 8, img + 4 * 64, 64, p, pl));
+    CHECK_OK(tc_chunk_path(p, sizeof p, &pl, leaves, 8, 5));
+    CHECK_ERR(tc_chunk_verify_cached(&c, root2, 5, 8, img + 5 * 64, 64, p, pl), TC_ERR_FW_CHUNK);
+}
+
 int main(void)
 {
     RUN(test_count_and_len);
     RUN(test_matches_history_tree);
     RUN(test_refusals);
     RUN(test_streaming_root);
+    RUN(test_cached_matches_full);
     return test_summary();
 }

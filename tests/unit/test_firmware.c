@@ -59,11 +59,11 @@ FWX_TEST(slot_write_failure_is_retried)
     CHECK_OK(fwx_start(2, LX_FLEET, 1));
     fwx_mirror_path(fwx_img2, 0);
     fail_next = 1;
-    CHECK_ERR(tcdev_fw_feed(&fwx_fw, &fwx_err, flaky_write, NULL, 0, fwx_img2, CHUNK, fwx_path, fwx_path_len,
+    CHECK_ERR(tcdev_fw_feed(&fwx_fw, &fwx_cache, &fwx_err, flaky_write, NULL, 0, fwx_img2, CHUNK, fwx_path, fwx_path_len,
                             fwx_now()), TC_ERR_FW_WRITE);
     CHECK_EQ(fwx_fw.next, 0);
     CHECK_EQ(fwx_fw.received, 0);
-    CHECK_OK(tcdev_fw_feed(&fwx_fw, &fwx_err, flaky_write, NULL, 0, fwx_img2, CHUNK, fwx_path, fwx_path_len,
+    CHECK_OK(tcdev_fw_feed(&fwx_fw, &fwx_cache, &fwx_err, flaky_write, NULL, 0, fwx_img2, CHUNK, fwx_path, fwx_path_len,
                            fwx_now()));
     for (uint64_t i = 1; i < 5; i++) CHECK_OK(fwx_feed(fwx_img2, i, tcdev_fw_chunk_len(&fwx_fw, i), fwx_now()));
     CHECK_OK(tcdev_fw_finish(&fwx_fw, &fwx_err));

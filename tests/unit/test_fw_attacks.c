@@ -52,6 +52,7 @@ ATTACK(honest_update_resumes_after_reset)
     memcpy(&saved, &fwx_fw, sizeof fwx_fw);      /* what the caller persisted */
     memset(&fwx_fw, 0xA5, sizeof fwx_fw);        /* reset */
     memcpy(&fwx_fw, &saved, sizeof fwx_fw);
+    tc_chunk_cache_reset(&fwx_cache);  /* RAM is gone; the cache is not persisted */
     tcdev_fw_resume(&fwx_fw, fwx_now() + 60000);
     CHECK_EQ(fwx_fw.next, 2);
     for (uint64_t i = 2; i < 5; i++) CHECK_OK(fwx_feed(fwx_img2, i, tcdev_fw_chunk_len(&fwx_fw, i), fwx_now() + 60000));
@@ -214,14 +215,14 @@ ATTACK(attack_endless_data)
     memcpy(big, fwx_img2, IMG_LEN);
     fwx_mirror_path(fwx_img2, 0);
     /* chunk 0 with a megabyte-style tail: refused before hashing */
-    CHECK_ERR(tcdev_fw_feed(&fwx_fw, &fwx_err, fwx_slot_write, NULL, 0, big, CHUNK + 1, fwx_path, fwx_path_len, fwx_now()), TC_ERR_FW_CHUNK_LEN);
+    CHECK_ERR(tcdev_fw_feed(&fwx_fw, &fwx_cache, &fwx_err, fwx_slot_write, NULL, 0, big, CHUNK + 1, fwx_path, fwx_path_len, fwx_now()), TC_ERR_FW_CHUNK_LEN);
     for (uint64_t i = 0; i < 4; i++) CHECK_OK(fwx_feed(fwx_img2, i, CHUNK, fwx_now()));
     /* the last chunk padded to a full chunk: refused */
     fwx_mirror_path(fwx_img2, 4);
-    CHECK_ERR(tcdev_fw_feed(&fwx_fw, &fwx_err, fwx_slot_write, NULL, 4, big + 4 * CHUNK, CHUNK, fwx_path, fwx_path_len, fwx_now()), TC_ERR_FW_CHUNK_LEN);
+    CHECK_ERR(tcdev_fw_feed(&fwx_fw, &fwx_cache, &fwx_err, fwx_slot_write, NULL, 4, big + 4 * CHUNK, CHUNK, fwx_path, fwx_path_len, fwx_now()), TC_ERR_FW_CHUNK_LEN);
     CHECK_OK(fwx_feed(fwx_img2, 4, IMG_LEN - 4 * CHUNK, fwx_now()));
     /* a chunk past the end: nothing to accept */
-    CHECK_ERR(tcdev_fw_feed(&fwx_fw, &fwx_err, fwx_slot_write, NULL, 5, big, 100, fwx_path, fwx_path_len, fwx_now()), TC_ERR_FW_CHUNK_LEN);
+    CHECK_ERR(tcdev_fw_feed(&fwx_fw, &fwx_cache, &fwx_err, fwx_slot_write, NULL, 5, big, 100, fwx_path, fwx_path_len, fwx_now()), TC_ERR_FW_CHUNK_LEN);
     CHECK_EQ(tcdev_fw_chunk_len(&fwx_fw, 5), 0);
     CHECK_EQ(fwx_fw.received, IMG_LEN);
     CHECK_OK(tcdev_fw_finish(&fwx_fw, &fwx_err));
@@ -284,7 +285,7 @@ ATTACK(attack_malicious_mirror)
     CHECK_OK(fwx_feed(fwx_img2, 0, CHUNK, fwx_now()));
     CHECK_OK(fwx_feed(fwx_img2, 1, CHUNK, fwx_now()));
     fwx_mirror_path(fwx_img2, 2);                       /* with the genuine path */
-    CHECK_ERR(tcdev_fw_feed(&fwx_fw, &fwx_err, fwx_slot_write, NULL, 2, evil + 2 * CHUNK, CHUNK, fwx_path, fwx_path_len, fwx_now()),
+    CHECK_ERR(tcdev_fw_feed(&fwx_fw, &fwx_cache, &fwx_err, fwx_slot_write, NULL, 2, evil + 2 * CHUNK, CHUNK, fwx_path, fwx_path_len, fwx_now()),
               TC_ERR_FW_CHUNK);
     CHECK_EQ(fwx_fw.next, 2);                        /* dropped: nothing counted */
     /* mirror A's own path for its chunk (a tree over the evil image) */
