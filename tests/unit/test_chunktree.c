@@ -137,6 +137,20 @@ static void test_cached_matches_full(void)
             CHECK_ERR(tc_chunk_verify_cached(&c, root, i, n, chunk, 64, p, pl), TC_ERR_FW_CHUNK);
             CHECK_ERR(tc_chunk_verify_cached(&c, root, i, n, img + (i + 1) % n * 64, n > 1 ? 64 : 63, p, pl),
                       TC_ERR_FW_CHUNK);            /* the neighbour's bytes */
+            if (n > 1) {                           /* the leaf-end path hash altered */
+                size_t at = 1 + (i < 24 ? 1 : 2) + (n < 24 ? 1 : 2) + 1 + 2 + 7;
+                p[at] ^= 1;
+                if (i == 0 || (i % 2 == 0 && i != n - 1)) {
+                    CHECK_ERR(tc_chunk_verify_cached(&c, root, i, n, img + i * 64, 64, p, pl), TC_ERR_FW_CHUNK);
+                } else {
+                    /* that entry is the common ancestor's left child (i-1's
+                     * side), which a warm cache never needs: proof that the
+                     * cache is in use (the full check refuses) */
+                    CHECK_OK(tc_chunk_verify_cached(&c, root, i, n, img + i * 64, 64, p, pl));
+                    CHECK_ERR(tc_chunk_verify(root, i, n, img + i * 64, 64, p, pl, NULL), TC_ERR_FW_CHUNK);
+                }
+                p[at] ^= 1;
+            }
             CHECK_OK(tc_chunk_verify_cached(&c, root, i, n, img + i * 64, 64, p, pl));
             CHECK_EQ(c.index, i);
         }
