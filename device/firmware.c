@@ -74,7 +74,7 @@ static int approved(tc_err *err, const tcdev_fw_release *r, const tcdev_fw_rollo
 {
     if (ro->vendor != r->vendor || ro->version != r->version || !same(ro->model, ro->model_len, r->model, r->model_len))
         return FAIL(err, TC_ERR_FW_ROLLOUT_VERSION, "rollout approves version %llu, offered %llu",
-                          (unsigned long long)ro->version, (unsigned long long)r->version);
+                    (unsigned long long)ro->version, (unsigned long long)r->version);
     if (ro->status != 0)
         return FAIL(err, TC_ERR_FW_ROLLOUT_HALTED, ro->status == 1 ? "rollout paused" : "rollout aborted");
     if (dv->owner != ro->operator_org || dv->status != 0)
@@ -95,15 +95,15 @@ static int check_release(const tcdev_fw *fw, tc_err *err, const tcdev_fw_release
         return FAIL(err, TC_ERR_FW_EXPIRED, "release %llu expired", (unsigned long long)r->version);
     if (r->version <= fw->installed || r->version <= fw->floor)
         return FAIL(err, TC_ERR_FW_ROLLBACK, "version %llu, installed %llu, floor %llu",
-                          (unsigned long long)r->version, (unsigned long long)fw->installed,
-                          (unsigned long long)fw->floor);
+                    (unsigned long long)r->version, (unsigned long long)fw->installed,
+                    (unsigned long long)fw->floor);
     if (fw->installed < r->min_prior)
         return FAIL(err, TC_ERR_FW_INCOMPATIBLE, "needs version %llu or later installed",
-                          (unsigned long long)r->min_prior);
+                    (unsigned long long)r->min_prior);
     if (r->size > fw->max_size || r->chunk_size > fw->max_chunk ||
         tc_chunk_count(&count, r->size, (uint32_t)r->chunk_size))
         return FAIL(err, TC_ERR_FW_TOO_LARGE, "image %llu bytes in chunks of %llu",
-                          (unsigned long long)r->size, (unsigned long long)r->chunk_size);
+                    (unsigned long long)r->size, (unsigned long long)r->chunk_size);
     return 0;
 }
 
@@ -192,13 +192,13 @@ int tcdev_fw_feed(tcdev_fw *fw, tc_chunk_cache *cache, tc_err *err, tcdev_fw_wri
     if (rc) return rc;
     if (index != fw->next)
         return FAIL(err, TC_ERR_FW_CHUNK_ORDER, "chunk %llu, expected %llu", (unsigned long long)index,
-                          (unsigned long long)fw->next);
+                    (unsigned long long)fw->next);
     /* Exact length first: no byte beyond the release's size is ever hashed
      * or written (endless data, extra or truncated data). */
     if (chunk_len != tcdev_fw_chunk_len(fw, index))
         return FAIL(err, TC_ERR_FW_CHUNK_LEN, "chunk %llu has %llu bytes, the release says %lu",
-                          (unsigned long long)index, (unsigned long long)chunk_len,
-                          (unsigned long)tcdev_fw_chunk_len(fw, index));
+                    (unsigned long long)index, (unsigned long long)chunk_len,
+                    (unsigned long)tcdev_fw_chunk_len(fw, index));
     if (tc_chunk_verify_cached(cache, fw->root, index, fw->count, chunk, chunk_len, path, path_len))
         return FAIL(err, TC_ERR_FW_CHUNK, "chunk %llu", (unsigned long long)index);
     if (write(wctx, 1u - fw->active_slot, index * fw->chunk_size, chunk, chunk_len))
