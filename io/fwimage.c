@@ -1,11 +1,14 @@
-/* Firmware chunk tree (include/tc/fwimage.h): RFC 9162 §2.1 over the
- * chunks, computed with the history tree (core/history*.c) over an
- * in-memory kv so proofs come from stored complete subtrees in O(log n). */
+/* Firmware chunk tree on the node (include/tc/fwimage.h): the root by the
+ * device-shared chunk tree (core/chunktree.c), and paths to serve from the
+ * history tree (core/history*.c) over an in-memory kv, so each path comes
+ * from stored complete subtrees in O(log n) (tc_chunk_path recomputes the
+ * subtrees, O(n) per path: fine for the CLI, not for serving). */
 #include "tc/fwimage.h"
 
 #include <string.h>
 
 #include "tc/alloc.h"
+#include "tc/chunktree.h"
 #include "tc/errors.h"
 #include "tc/kv.h"
 
@@ -68,12 +71,9 @@ int tc_fwtree_path(tc_fwtree *t, uint8_t *out, size_t cap, size_t *out_len, uint
 
 int tc_fwimage_root(uint8_t root[TC_HIST_HASH_LEN], const uint8_t *leaves, uint64_t n)
 {
-    /* The frontier alone gives the root: no kv needed. */
-    tc_hist *h;
-    int rc = tc_hist_open(&h, NULL, (const uint8_t *)"c", 1);
-    if (rc) return rc;
-    for (uint64_t i = 0; !rc && i < n; i++) rc = tc_hist_append_hash(h, leaves + 32 * i);
-    if (!rc) tc_hist_root(h, root);
-    tc_hist_close(h);
-    return rc;
+    tc_chunktree t; /* the device-shared chunk tree: one definition of the root */
+    tc_chunktree_init(&t);
+    for (uint64_t i = 0; i < n; i++) tc_chunktree_add_hash(&t, leaves + 32 * i);
+    tc_chunktree_root(&t, root);
+    return 0;
 }
