@@ -151,6 +151,7 @@ int main(void)
         int sizes[2] = {1000, 10000}, reps[2] = {5, 2};
         for (int k = 0; k < 2; k++) {
             lc.commit_s = 0;
+            lc.commit_cpu_s = 0;
             for (int r = 0; r < reps[k]; r++) {
                 for (int i = 0; i < sizes[k]; i++) {
                     char v[32];
@@ -162,9 +163,10 @@ int main(void)
                     return 1;
                 }
             }
-            double r = sizes[k] * reps[k] / lc.commit_s;
-            printf("apply+commit, REAL dev.set_attrs, blocks of %5d tx: %.0f tx/s  (%.3f x raw SQLite inserts,"
-                   " %.5f x raw SHA-256; target 20000)\n", sizes[k], r, r / sq, r / sha);
+            double r = sizes[k] * reps[k] / lc.commit_s, rc = sizes[k] * reps[k] / lc.commit_cpu_s;
+            printf("apply+commit, REAL dev.set_attrs, blocks of %5d tx: %.0f tx/s wall, %.0f tx/s of CPU"
+                   "  (%.3f x raw SQLite inserts, %.5f x raw SHA-256; target 20000)\n", sizes[k], r, rc,
+                   r / sq, r / sha);
         }
         tc_store_close(lc.s);
     }
