@@ -11,6 +11,12 @@
 
 #define STORE_BUSY_MS 5000
 
+/* Schema 2: message digests of accepted anchors -> the transaction that
+ * lists them and the leaf index (docs/store.md "Schema"). */
+#define ANCHOR_DIGEST_SQL \
+    "CREATE TABLE anchor_digest(digest BLOB NOT NULL, height INTEGER NOT NULL, idx INTEGER NOT NULL," \
+    " leaf INTEGER NOT NULL, PRIMARY KEY(digest, height, idx)) WITHOUT ROWID;"
+
 static const char *const schema_sql =
     "CREATE TABLE meta(k TEXT PRIMARY KEY, v BLOB) WITHOUT ROWID;"
     "CREATE TABLE blocks(height INTEGER PRIMARY KEY, id BLOB NOT NULL, header BLOB NOT NULL,"
@@ -24,7 +30,8 @@ static const char *const schema_sql =
     " PRIMARY KEY(key, height)) WITHOUT ROWID;"
     "CREATE TABLE idx(kind INTEGER NOT NULL, ikey BLOB NOT NULL, skey BLOB NOT NULL,"
     " from_h INTEGER NOT NULL, to_h INTEGER, PRIMARY KEY(kind, ikey, skey, from_h)) WITHOUT ROWID;"
-    "CREATE INDEX idx_open ON idx(skey) WHERE to_h IS NULL;";
+    "CREATE INDEX idx_open ON idx(skey) WHERE to_h IS NULL;"
+    ANCHOR_DIGEST_SQL;
 
 static const char *const q_sql[Q__N] = {
     [Q_META_GET] = "SELECT v FROM meta WHERE k = ?1",
@@ -46,6 +53,10 @@ static const char *const q_sql[Q__N] = {
                  " ORDER BY height DESC LIMIT 1",
     [Q_IDX_CLOSE] = "UPDATE idx SET to_h = ?2 WHERE skey = ?1 AND to_h IS NULL",
     [Q_IDX_PUT] = "INSERT OR REPLACE INTO idx(kind, ikey, skey, from_h, to_h) VALUES (?1, ?2, ?3, ?4, NULL)",
+    [Q_ANCHOR_PUT] = "INSERT INTO anchor_digest(digest, height, idx, leaf) VALUES (?1, ?2, ?3, ?4)",
+    [Q_ANCHOR_GET] = "SELECT height, idx, leaf FROM anchor_digest WHERE digest = ?1 AND height <= ?2"
+                     " ORDER BY height, idx LIMIT 1",
+    [Q_TX_AT] = "SELECT tx, code FROM txs WHERE height = ?1 AND idx = ?2",
     [Q_BEGIN] = "BEGIN IMMEDIATE",
     [Q_COMMIT] = "COMMIT",
     [Q_ROLLBACK] = "ROLLBACK",
@@ -123,6 +134,23 @@ static int load_meta(tc_store *s, tc_err *err)
     return 0;
 }
 
+/* Schema 1 -> 2 adds the anchor digest table. Schema 1 programs refused
+ * anchor body key 5 (unknown field), so no accepted anchor lists digests
+ * and the new table starts empty. */
+static int migrate_1_2(sqlite3 *db, tc_err *err)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(db, "BEGIN IMMEDIATE;" ANCHOR_DIGEST_SQL
+                          "UPDATE meta SET v = 2 WHERE k = 'schema'; COMMIT", NULL, NULL, &msg);
+    if (rc != SQLITE_OK) {
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        tc_err_set(err, TC_ERR_STORE_OPEN, "store: upgrading schema 1 to 2: %s", msg ? msg : sqlite3_errstr(rc));
+        sqlite3_free(msg);
+        return TC_ERR_STORE_OPEN;
+    }
+    return 0;
+}
+
 /* Creates the schema in a fresh file, or checks the version of an old one. */
 static int schema(sqlite3 *db, tc_err *err)
 {
@@ -136,13 +164,14 @@ static int schema(sqlite3 *db, tc_err *err)
                               "store: database schema %lld is newer than this program's %d",
                               (long long)ver, TC_STORE_SCHEMA);
         if (ver == TC_STORE_SCHEMA) return 0;
+        if (ver == 1) return migrate_1_2(db, err);
         if (ver >= 0) return tc_err_set(err, TC_ERR_STORE_VERSION, "store: unknown schema %lld", (long long)ver);
     }
     char *msg = NULL;
     int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
     if (rc == SQLITE_OK) rc = sqlite3_exec(db, schema_sql, NULL, NULL, &msg);
     if (rc == SQLITE_OK)
-        rc = sqlite3_exec(db, "INSERT INTO meta(k, v) VALUES ('schema', 1)", NULL, NULL, &msg);
+        rc = sqlite3_exec(db, "INSERT INTO meta(k, v) VALUES ('schema', 2)", NULL, NULL, &msg);
     if (rc == SQLITE_OK) rc = sqlite3_exec(db, "COMMIT", NULL, NULL, &msg);
     if (rc != SQLITE_OK) {
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);

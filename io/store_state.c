@@ -163,6 +163,7 @@ static int write_one(void *c, const uint8_t *key, size_t key_len, const uint8_t 
     if (val) tc__store_bind(st, 3, val, val_len);
     else sqlite3_bind_null(st, 3);
     if ((rc = tc__store_run(st))) return rc;
+    if (val && key_len == 33 && key[0] == 'A') s->block_anchors++;
     if (!tc_query_indexed(key, key_len)) return 0;
     /* Index rows are versioned [from_h, to_h): close the open ones, then
      * open rows for the new record. */
@@ -179,5 +180,6 @@ static int write_one(void *c, const uint8_t *key, size_t key_len, const uint8_t 
 int tc__store_write_state(tc_store *s, const tc_block_exec *x, uint64_t height)
 {
     ws_ctx w = { s, height, NULL, 0, 0 };
+    s->block_anchors = 0;
     return tc_overlay_foreach(x->ov, write_one, &w);
 }
