@@ -3,7 +3,9 @@
  * and a chain builder that proposes, encodes and commits blocks.
  *   'D' || id(16) || record   put 'D'||id -> record (a deterministic CBOR map)
  *   'd' || id(16)             delete 'D'||id
- *   'X' || anything           write junk, then reject (must be rolled back) */
+ *   'X' || anything           write junk, then reject (must be rolled back)
+ *   'P' || klen(1) || key || value   put any record (benchmarks: services,
+ *                             config, rollouts and releases in the ledger's formats) */
 #ifndef TC_STORE_FIXTURE_H
 #define TC_STORE_FIXTURE_H
 
@@ -31,6 +33,8 @@ static inline int fx_apply(tc_state *st, tc_err *err, const uint8_t *tx, size_t 
         memcpy(key + 1, tx + 1, 16);
         return tc_state_del(st, key, 17);
     }
+    if (len >= 2 && tx[0] == 'P' && (size_t)tx[1] + 2 <= len && tx[1] > 0)
+        return tc_state_put(st, tx + 2, tx[1], tx + 2 + tx[1], len - 2 - tx[1]);
     if (len >= 1 && tx[0] == 'X') {
         tc_state_put(st, (const uint8_t *)"junk", 4, tx, len);
         return tc_err_set(err, TC_ERR_LEDGER_UNAUTHORIZED, "fixture rejects X");
