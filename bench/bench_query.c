@@ -9,6 +9,7 @@
  * services over 50 types, per owner 3 config documents (group, model) and a
  * rollout of one release per model. Also disk bytes per device record.
  * Beside: one record + state proof, and SHA-256/s, measured in this run.
+ * TC_BENCH_KEEP=1 keeps the database (for sqlite3's dbstat).
  * No pass/fail (DESIGN.md, Benchmarks). */
 #include <sqlite3.h>
 #include <sys/stat.h>
@@ -350,6 +351,7 @@ int main(void)
     printf("(target: attribute query p99 <= 5 ms; CPU = this thread's CPU time, which a shared machine\n"
            " does not inflate; wall includes waiting for the CPU and the disk)\n");
     tc_store_close(S);
-    fx_rm(dir);
+    if (getenv("TC_BENCH_KEEP")) printf("kept %s\n", path);
+    else fx_rm(dir);
     return 0;
 }

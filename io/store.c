@@ -30,7 +30,6 @@ static const char *const schema_sql =
     " PRIMARY KEY(key, height)) WITHOUT ROWID;"
     "CREATE TABLE idx(kind INTEGER NOT NULL, ikey BLOB NOT NULL, skey BLOB NOT NULL,"
     " from_h INTEGER NOT NULL, to_h INTEGER, PRIMARY KEY(kind, ikey, skey, from_h)) WITHOUT ROWID;"
-    "CREATE INDEX idx_open ON idx(skey) WHERE to_h IS NULL;"
     ANCHOR_DIGEST_SQL;
 
 static const char *const q_sql[Q__N] = {
@@ -51,7 +50,7 @@ static const char *const q_sql[Q__N] = {
     [Q_VAL_PUT] = "INSERT OR REPLACE INTO state(key, height, value) VALUES (?1, ?2, ?3)",
     [Q_VAL_AT] = "SELECT value FROM state_old WHERE key = ?1 AND height <= ?2"
                  " ORDER BY height DESC LIMIT 1",
-    [Q_IDX_CLOSE] = "UPDATE idx SET to_h = ?2 WHERE skey = ?1 AND to_h IS NULL",
+    [Q_IDX_CLOSE_ONE] = "UPDATE idx SET to_h = ?4 WHERE kind = ?1 AND ikey = ?2 AND skey = ?3 AND to_h IS NULL",
     [Q_IDX_PUT] = "INSERT OR REPLACE INTO idx(kind, ikey, skey, from_h, to_h) VALUES (?1, ?2, ?3, ?4, NULL)",
     [Q_ANCHOR_PUT] = "INSERT INTO anchor_digest(digest, height, idx, leaf) VALUES (?1, ?2, ?3, ?4)",
     [Q_ANCHOR_GET] = "SELECT height, idx, leaf FROM anchor_digest WHERE digest = ?1 AND height <= ?2"
@@ -134,14 +133,15 @@ static int load_meta(tc_store *s, tc_err *err)
     return 0;
 }
 
-/* Schema 1 -> 2 adds the anchor digest table. Schema 1 programs refused
- * anchor body key 5 (unknown field), so no accepted anchor lists digests
- * and the new table starts empty. */
+/* Schema 1 -> 2 adds the anchor digest table (schema 1 programs refused
+ * anchor body key 5, an unknown field, so no accepted anchor lists digests
+ * and the table starts empty) and drops idx_open (index rows are closed
+ * from the record's old value now, io/store_state.c). */
 static int migrate_1_2(sqlite3 *db, tc_err *err)
 {
     char *msg = NULL;
     int rc = sqlite3_exec(db, "BEGIN IMMEDIATE;" ANCHOR_DIGEST_SQL
-                          "UPDATE meta SET v = 2 WHERE k = 'schema'; COMMIT", NULL, NULL, &msg);
+                          "DROP INDEX IF EXISTS idx_open; UPDATE meta SET v = 2 WHERE k = 'schema'; COMMIT", NULL, NULL, &msg);
     if (rc != SQLITE_OK) {
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
         tc_err_set(err, TC_ERR_STORE_OPEN, "store: upgrading schema 1 to 2: %s", msg ? msg : sqlite3_errstr(rc));
@@ -261,6 +261,7 @@ void tc_store_close(tc_store *s)
     tc_smt_close(s->smt);
     tc_kv_close(s->nodes);
     for (int i = 0; i < Q__N; i++) sqlite3_finalize(s->q[i]);
+    tc_free(s->ix);
     sqlite3_close(s->db);
     tc_free(s);
 }
