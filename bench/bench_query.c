@@ -260,6 +260,19 @@ static int q_attr(int i)
     return list_page(TC_IDX_DEV_ATTR, ik, ikn, 0, i);
 }
 
+static int q_attr_list(int i)
+{
+    char val[16];
+    uint8_t ik[TC_QUERY_IKEY_MAX];
+    size_t ikn;
+    unsigned v = (unsigned)(i * 7919) % 1000;
+    snprintf(val, sizeof val, "%s-%u", colors[v % 5], v);
+    tc_query_attr_ikey(ik, &ikn, "color", 5, val, strlen(val));
+    int rc = tc_query_list(S, &PG, H, TC_IDX_DEV_ATTR, ik, ikn, NULL, 0, PAGE);
+    HITS += PG.n;
+    return rc;
+}
+
 static int q_owner(int i)
 {
     uint8_t ik[8];
@@ -342,6 +355,7 @@ int main(void)
     H = tc_store_height(S);
     printf("%d queries each; lists are pages of %d, every result with its record and state proof:\n", Q, PAGE);
     report("device by id (+ proof)", q_device);
+    report("devices by attribute, keys only (no proofs)", q_attr_list);
     report("devices by attribute, first page", q_attr);
     report("devices by owner, first / later page", q_owner);
     report("devices by model, first / later page", q_model);
