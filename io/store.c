@@ -221,8 +221,9 @@ static int open_db(tc_store *s, tc_err *err, const char *path)
      * temporary b-trees in memory. Durability is unchanged.
      * mmap (up to 4 GiB of the file): reads of the database file map its
      * pages instead of pread + copy; state proofs (~22 node reads each) were
-     * the bulk of a query. bench_query at 10^5 devices, same window: page of
-     * 20 with proofs p99 4.5-4.6 -> 3.7 ms of CPU, 7.5-10.2 -> 4.8 ms wall.
+     * the bulk of a query. bench_query at 10^5 devices, alternating runs:
+     * page of 20 with proofs p50 2.7-3.0 -> 2.2-3.0 ms, p99 4.5-4.6 -> 3.7-4.3
+     * ms of CPU (wall too noisy here to tell).
      * Writes still go through the WAL and its fsync; the cost is that a
      * failing disk read faults (SIGBUS) instead of returning an error. */
     sqlite3_exec(s->db, "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; PRAGMA mmap_size=4294967296",
