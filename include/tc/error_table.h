@@ -124,6 +124,7 @@ TC_ERROR(LEDGER_STATE,          522, "ledger: not valid in the record's current 
 TC_ERROR(LEDGER_KEYSET,         523, "ledger: invalid key set (threshold or keys)")
 TC_ERROR(LEDGER_GENESIS,        524, "ledger: invalid genesis document")
 TC_ERROR(LEDGER_TIME,           525, "ledger: time or time range is invalid")
+TC_ERROR(LEDGER_ANCHOR_DIGESTS, 526, "ledger: anchored digests do not match the anchor's root or count, or repeat")
 /* ledger 650-699: blocks (include/tc/block.h, docs/store.md) */
 TC_ERROR(BLOCK_FORMAT,          650, "block: malformed header or block")
 TC_ERROR(BLOCK_MISMATCH,        651, "block: header does not match the result of executing its transactions")
