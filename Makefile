@@ -152,6 +152,8 @@ fuzz: deps
 bench: deps
 	@$(MAKE) --no-print-directory -j$(NPROC) MODE=rel benches
 	@for b in $(BENCHES); do echo "== $$b"; $$b || exit 1; done
+	@echo "== bench/bench_fwserve.sh"; TC_REL=build/rel bash bench/bench_fwserve.sh
+	@echo "== bench/bench_node.sh"; bash bench/bench_node.sh
 
 device-check:
 	@bash scripts/check_layers.sh

@@ -21,6 +21,7 @@
 #include "cli.h"
 #include "cli_json.h"
 #include "tc/genesis.h"
+#include "tc/hex.h"
 #include "tc/keyfile.h"
 #include "tc/tx.h"
 #include "tc/alloc.h"
@@ -146,7 +147,7 @@ static int host_of(char *out, size_t cap, const opts *o, size_t i)
     return 0;
 }
 
-static int write_conf(const opts *o, size_t i, size_t nodes)
+static int write_conf(const opts *o, size_t i, size_t nodes, const key *keys)
 {
     char path[4096], host[256], peer[256], conf[16384];
     int rc = host_of(host, sizeof host, o, i);
@@ -172,8 +173,18 @@ static int write_conf(const opts *o, size_t i, size_t nodes)
         first = 0;
         if (n >= sizeof conf) return cli_fail("node.conf too long");
     }
-    n += (size_t)snprintf(conf + n, sizeof conf - n, "\nlog_level = info\nvalidator = %s\n",
-                          i < o->nval ? "yes" : "no");
+    n += (size_t)snprintf(conf + n, sizeof conf - n, "\nlog_level = info\nvalidator = %s\n%s",
+                          i < o->nval ? "yes" : "no", i < o->nval ? "" : "mode = full\n");
+    /* Every node lets the full nodes link besides the validators (docs/node.md). */
+    if (o->nfull) {
+        n += (size_t)snprintf(conf + n, sizeof conf - n, "full_nodes = ");
+        for (size_t j = o->nval; j < nodes && n + 70 < sizeof conf; j++) {
+            char hex[2 * TC_ED25519_PUB_LEN + 1];
+            tc_hex_encode(hex, keys[j].pub, TC_ED25519_PUB_LEN);
+            n += (size_t)snprintf(conf + n, sizeof conf - n, "%s%s", j > o->nval ? "," : "", hex);
+        }
+        n += (size_t)snprintf(conf + n, sizeof conf - n, "\n");
+    }
     if (n >= sizeof conf) return cli_fail("node.conf too long");
     snprintf(path, sizeof path, "%s/node%zu/node.conf", o->dir, i);
     return write_file(path, conf, n);
@@ -216,8 +227,9 @@ static int write_all(const opts *o, key *nodes, key *gov, key *op, key *vend)
         }
         snprintf(path, sizeof path, "%s/node%zu/node.key", o->dir, i);
         if ((rc = new_key(&nodes[i], path, o->force))) return rc;
-        if ((rc = write_conf(o, i, nn))) return rc;
     }
+    for (size_t i = 0; i < nn; i++)
+        if ((rc = write_conf(o, i, nn, nodes))) return rc;
     return 0;
 }
 

@@ -147,7 +147,7 @@ static const txdef DEFS[] = {
     {TC_TX_CFG_REPORT, W_DEVICE, {{1, K_UINT, 1, "operator"}, {2, K_HEX16, 1, "doc-id"}, {3, K_UINT, 1, "version"}, {4, K_CFGSTAT, 1, "status"}}},
     {TC_TX_FW_RELEASE, W_RELEASE, {{1, K_TEXT, 1, "model"}, {2, K_UINT, 1, "version"}, {3, K_HEX32, 1, "digest"}, {4, K_UINT, 1, "size"}, {5, K_UINT, 1, "chunk-size"}, {6, K_HEX32, 1, "chunk-root"}, {7, K_UINT, 1, "min-version"}, {8, K_UINT, 1, "expiry"}}},
     {TC_TX_FW_REVOKE, W_RELEASE, {{1, K_TEXT, 1, "model"}, {2, K_UINT, 1, "version"}}},
-    {TC_TX_FW_ROLLOUT, W_ADMIN, {{1, K_UINT, 1, "rollout-id"}, {2, K_UINT, 1, "vendor"}, {3, K_TEXT, 1, "model"}, {4, K_UINT, 1, "version"}, {5, K_WAVES, 1, "wave"}}},
+    {TC_TX_FW_ROLLOUT, W_ADMIN, {{1, K_UINT, 1, "rollout-id"}, {2, K_UINT, 1, "vendor"}, {3, K_TEXT, 1, "model"}, {4, K_UINT, 1, "version"}, {5, K_WAVES, 1, "wave"}, {6, K_UINT, 0, "max-failure-permille"}}},
     {TC_TX_FW_ROLLOUT_CONTROL, W_ADMIN, {{1, K_UINT, 1, "rollout-id"}, {2, K_ACTION, 1, "action"}}},
     {TC_TX_FW_REPORT, W_DEVICE, {{1, K_UINT, 1, "operator"}, {2, K_UINT, 1, "rollout-id"}, {3, K_UINT, 1, "version"}, {4, K_FWSTATE, 1, "state"}}},
 };

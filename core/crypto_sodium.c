@@ -1,7 +1,9 @@
 /* The libsodium crypto port: include/tc/crypto.h on libsodium.
  * Used by nodes, tools and Linux devices (DESIGN.md: core may use libsodium). */
 #include "tc/crypto.h"
+#include "tc/crypto_accel.h"
 #include "tc/errors.h"
+#include "sha256_ni.h"
 
 #include <sodium.h>
 #include <string.h>
@@ -15,24 +17,67 @@ int tc_crypto_init(void)
     return sodium_init() < 0 ? TC_ERR_CRYPTO_INIT : TC_OK;
 }
 
+/* SHA-256: SHA-NI when the CPU has it (core/sha256_ni.c), else libsodium.
+ * Both compute FIPS 180-4 exactly (tests/unit/test_crypto.c, test_sha256_ni.c
+ * check every vector and cross-check them at every length 0..1024 and split
+ * points). The choice is made once, from CPUID; a context remembers which
+ * implementation started it (tag at the end of the opaque bytes), so
+ * tc_sha256_accel_set between init and final cannot mix them. */
+#define SHA_TAG_OFF 120
+#define SHA_TAG_NI  0x4e495348u /* "HSIN" */
+_Static_assert(sizeof(tc__sha256_ni_ctx) <= SHA_TAG_OFF, "SHA-NI context too large");
+_Static_assert(sizeof(crypto_hash_sha256_state) <= SHA_TAG_OFF, "libsodium SHA-256 state too large");
+
+static int sha_ni = -1;   /* -1 unknown, 0 libsodium, 1 SHA-NI */
+static int sha_ni_off;    /* forced off by tc_sha256_accel_set(0) */
+
+static int use_ni(void)
+{
+    int v = __atomic_load_n(&sha_ni, __ATOMIC_RELAXED);
+    if (v < 0) {
+        v = tc__sha256_ni_available();
+        __atomic_store_n(&sha_ni, v, __ATOMIC_RELAXED);
+    }
+    return v && !__atomic_load_n(&sha_ni_off, __ATOMIC_RELAXED);
+}
+
+int tc_sha256_accel(void) { return use_ni(); }
+
+int tc_sha256_accel_set(int on)
+{
+    __atomic_store_n(&sha_ni_off, !on, __ATOMIC_RELAXED);
+    return use_ni();
+}
+
+static uint32_t *sha_tag(tc_sha256_ctx *ctx) { return (uint32_t *)(void *)(ctx->opaque + SHA_TAG_OFF); }
+
 void tc_sha256(uint8_t out[TC_SHA256_LEN], const void *in, size_t len)
 {
-    crypto_hash_sha256(out, in, len);
+    if (use_ni()) tc__sha256_ni(out, in, len);
+    else crypto_hash_sha256(out, in, len);
 }
 
 void tc_sha256_init(tc_sha256_ctx *ctx)
 {
-    crypto_hash_sha256_init((crypto_hash_sha256_state *)(void *)ctx);
+    if (use_ni()) {
+        tc__sha256_ni_init((tc__sha256_ni_ctx *)(void *)ctx);
+        *sha_tag(ctx) = SHA_TAG_NI;
+    } else {
+        crypto_hash_sha256_init((crypto_hash_sha256_state *)(void *)ctx);
+        *sha_tag(ctx) = 0;
+    }
 }
 
 void tc_sha256_update(tc_sha256_ctx *ctx, const void *in, size_t len)
 {
-    crypto_hash_sha256_update((crypto_hash_sha256_state *)(void *)ctx, in, len);
+    if (*sha_tag(ctx) == SHA_TAG_NI) tc__sha256_ni_update((tc__sha256_ni_ctx *)(void *)ctx, in, len);
+    else crypto_hash_sha256_update((crypto_hash_sha256_state *)(void *)ctx, in, len);
 }
 
 void tc_sha256_final(tc_sha256_ctx *ctx, uint8_t out[TC_SHA256_LEN])
 {
-    crypto_hash_sha256_final((crypto_hash_sha256_state *)(void *)ctx, out);
+    if (*sha_tag(ctx) == SHA_TAG_NI) tc__sha256_ni_final((tc__sha256_ni_ctx *)(void *)ctx, out);
+    else crypto_hash_sha256_final((crypto_hash_sha256_state *)(void *)ctx, out);
     sodium_memzero(ctx, sizeof *ctx);
 }
 
@@ -91,10 +136,32 @@ void tc_ed25519_sign(uint8_t sig[TC_ED25519_SIG_LEN], const uint8_t *msg, size_t
  * strictly: S < L, R and A not of small order, A canonical. That rule is
  * pinned here for every node and device; tests/unit/test_crypto.c holds the
  * vectors that show it. */
+static const tc_sigmemo_ops *g_memo;
+
+void tc_ed25519_set_memo(const tc_sigmemo_ops *ops) { g_memo = ops; }
+
 int tc_ed25519_verify(const uint8_t sig[TC_ED25519_SIG_LEN], const uint8_t *msg, size_t msg_len,
                       const uint8_t pub[TC_ED25519_PUB_LEN])
 {
-    return crypto_sign_verify_detached(sig, msg, msg_len, pub) == 0 ? TC_OK : TC_ERR_BAD_SIGNATURE;
+    const tc_sigmemo_ops *m = g_memo;
+    uint8_t key[TC_SHA256_LEN];
+    if (m) {
+        static const char tag[] = "tc-sigmemo";
+        tc_sha256_ctx h;
+        tc_sha256_init(&h);
+        tc_sha256_update(&h, tag, sizeof tag - 1);
+        tc_sha256_update(&h, pub, TC_ED25519_PUB_LEN);
+        tc_sha256_update(&h, sig, TC_ED25519_SIG_LEN);
+        tc_sha256_update(&h, msg, msg_len);
+        tc_sha256_final(&h, key);
+        if (m->has(m->ctx, key))
+            return TC_OK;
+    }
+    if (crypto_sign_verify_detached(sig, msg, msg_len, pub) != 0)
+        return TC_ERR_BAD_SIGNATURE;
+    if (m)
+        m->add(m->ctx, key);
+    return TC_OK;
 }
 
 /* A key is acceptable when it is canonical, on the curve, not of small
@@ -146,12 +213,10 @@ int tc_aead_decrypt(uint8_t *pt, const uint8_t key[TC_AEAD_KEY_LEN],
 void tc_keyid(uint8_t out[TC_KEYID_LEN], const uint8_t pub[TC_ED25519_PUB_LEN])
 {
     static const char domain[] = "thingchain/keyid/v1";
-    uint8_t h[TC_SHA256_LEN];
-    crypto_hash_sha256_state st;
-    crypto_hash_sha256_init(&st);
-    crypto_hash_sha256_update(&st, (const uint8_t *)domain, sizeof domain - 1);
-    crypto_hash_sha256_update(&st, pub, TC_ED25519_PUB_LEN);
-    crypto_hash_sha256_final(&st, h);
+    uint8_t buf[sizeof domain - 1 + TC_ED25519_PUB_LEN], h[TC_SHA256_LEN];
+    memcpy(buf, domain, sizeof domain - 1);
+    memcpy(buf + sizeof domain - 1, pub, TC_ED25519_PUB_LEN);
+    tc_sha256(h, buf, sizeof buf);
     memcpy(out, h, TC_KEYID_LEN);
 }
 

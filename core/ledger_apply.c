@@ -127,3 +127,37 @@ int tc_ledger_apply(tc_state *st, tc_err *err, const uint8_t *txb, size_t tx_len
     tc_err_clear(err);
     return 0;
 }
+
+int tc_ledger_signer_keys(tc_state *st, tc_err *err, uint8_t *pubs, size_t cap, size_t *n, int *multi,
+                          const uint8_t *txb, size_t tx_len)
+{
+    tc_tx tx;
+    tc__rx rx;
+    tc_block_ctx ctx;
+    *n = 0;
+    int rc = tc_tx_decode(&tx, err, txb, tx_len);
+    if (rc) return rc;
+    memset(&rx, 0, sizeof rx);
+    memset(&ctx, 0, sizeof ctx);
+    rx.st = st;
+    rx.err = err;
+    rx.tx = &tx;
+    rx.blk = &ctx;
+    *multi = tx.signer[0] != TC_SIGNER_DEVICE;
+    if (!*multi) {
+        uint8_t buf[TC_REC_MAX];
+        tc__device dv;
+        if ((rc = tc__device_load_active(&rx, &dv, buf, tx.signer + 1))) return rc;
+        if (cap < 1) return tc_err_set(err, TC_ERR_BUFFER_TOO_SMALL, "signer keys");
+        memcpy(pubs, dv.ed, TC_ED25519_PUB_LEN);
+        *n = 1;
+        return 0;
+    }
+    tc__keyset ks;
+    if ((rc = tc__keyset_load(&rx, &ks, tx.signer, tx.signer_len))) return rc;
+    if (ks.n > cap) return tc_err_set(err, TC_ERR_BUFFER_TOO_SMALL, "signer keys");
+    for (size_t i = 0; i < ks.n; i++)
+        memcpy(pubs + i * TC_ED25519_PUB_LEN, ks.pub[i], TC_ED25519_PUB_LEN);
+    *n = ks.n;
+    return 0;
+}

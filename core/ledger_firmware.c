@@ -152,7 +152,39 @@ static const tc__fdesc ROLL_F[] = {
     {6, TC_F_UINT, 0, 0, 15, "current wave"},
     {7, TC_F_UINT, 0, 0, 2, "status"},
     {8, TC_F_UINT, 0, 0, UINT64_MAX, "height"},
+    {9, TC_F_UINT, 0, 0, 1000, "max failure per mille"},
+    {10, TC_F_UINT, 0, 0, UINT64_MAX, "wave final reports"},
+    {11, TC_F_UINT, 0, 0, UINT64_MAX, "wave failures"},
+    {12, TC_F_UINT, 0, 0, 1, "paused automatically"},
 };
+#define ROLL_NF 12
+
+/* The fw.rollout body: the record's first five fields and an optional
+ * failure threshold (docs/firmware-ops.md, "Automatic pause"). */
+static const tc__fdesc ROLL_BODY_F[] = {
+    {1, TC_F_UINT, 1, 1, UINT64_MAX, "rollout id"},
+    {2, TC_F_UINT, 1, 1, UINT64_MAX, "vendor"},
+    {3, TC_F_TEXT, 1, 1, TC_TX_NAME_MAX, "model"},
+    {4, TC_F_UINT, 1, 1, UINT64_MAX, "version"},
+    {5, TC_F_ARRAY, 1, 1, 16, "waves"},
+    {6, TC_F_UINT, 0, 0, 1000, "max failure per mille"},
+};
+
+/* Failure counters of a rollout with a threshold (record keys 9..12).
+ * Counted since the current wave started (or the rollout resumed): devices
+ * whose latest report for this rollout is final (installed or failed), and
+ * those of them that failed. Absent (has = 0) without a threshold, so such
+ * records keep their original eight fields. */
+typedef struct roll_ctr {
+    int has;
+    uint64_t permille, total, failed, autop;
+} roll_ctr;
+
+static roll_ctr ctr_of(const tc__fval *v)
+{
+    roll_ctr c = {v[8].present, v[8].u, v[9].u, v[10].u, v[11].u};
+    return c;
+}
 
 static void roll_key(uint8_t key[17], uint64_t org, uint64_t id)
 {
@@ -162,13 +194,13 @@ static void roll_key(uint8_t key[17], uint64_t org, uint64_t id)
 }
 
 static int store_rollout(tc__rx *rx, uint64_t org, const tc__fval *v, uint64_t wave, uint64_t status,
-                         uint64_t height)
+                         uint64_t height, const roll_ctr *c)
 {
     uint8_t key[17], buf[TC_REC_MAX];
     tc_cbor_enc e;
     roll_key(key, org, v[0].u);
     tc_cbor_enc_init(&e, buf, sizeof buf);
-    tc_cbor_put_map(&e, 8);
+    tc_cbor_put_map(&e, c->has ? 12 : 8);
     tc_cbor_put_uint(&e, 1); tc_cbor_put_uint(&e, v[0].u);
     tc_cbor_put_uint(&e, 2); tc_cbor_put_uint(&e, v[1].u);
     tc_cbor_put_uint(&e, 3); tc_cbor_put_text(&e, (const char *)v[2].p, v[2].n);
@@ -177,6 +209,12 @@ static int store_rollout(tc__rx *rx, uint64_t org, const tc__fval *v, uint64_t w
     tc_cbor_put_uint(&e, 6); tc_cbor_put_uint(&e, wave);
     tc_cbor_put_uint(&e, 7); tc_cbor_put_uint(&e, status);
     tc_cbor_put_uint(&e, 8); tc_cbor_put_uint(&e, height);
+    if (c->has) {
+        tc_cbor_put_uint(&e, 9); tc_cbor_put_uint(&e, c->permille);
+        tc_cbor_put_uint(&e, 10); tc_cbor_put_uint(&e, c->total);
+        tc_cbor_put_uint(&e, 11); tc_cbor_put_uint(&e, c->failed);
+        tc_cbor_put_uint(&e, 12); tc_cbor_put_uint(&e, c->autop);
+    }
     return tc__st_put_enc(rx, key, sizeof key, &e);
 }
 
@@ -190,7 +228,7 @@ static int load_rollout(tc__rx *rx, tc__fval *v, uint8_t *buf, uint64_t org, uin
         return tc_err_set(rx->err, TC_ERR_LEDGER_NOT_FOUND, "no rollout %llu of org %llu",
                           (unsigned long long)id, (unsigned long long)org);
     if (rc) return rc;
-    if (tc__fields_decode(rx->err, buf, n, ROLL_F, 8, v))
+    if (tc__fields_decode(rx->err, buf, n, ROLL_F, ROLL_NF, v))
         return tc_err_set(rx->err, TC_ERR_CORRUPT, "stored rollout");
     return 0;
 }
@@ -205,11 +243,11 @@ static int release_usable(tc__rx *rx, const tc__fval *rel)
 
 static int rollout(tc__rx *rx)
 {
-    tc__fval v[8], rel[10], old[8];
+    tc__fval v[6], rel[10], old[ROLL_NF];
     uint8_t buf[TC_REC_MAX], rbuf[TC_REC_MAX];
     tc_cbor_dec d;
     uint64_t nw;
-    int rc = tc__fields_decode(rx->err, rx->tx->body, rx->tx->body_len, ROLL_F, 5, v);
+    int rc = tc__fields_decode(rx->err, rx->tx->body, rx->tx->body_len, ROLL_BODY_F, 6, v);
     if (rc) return rc;
     if (rx->who.kind != TC_SIGNER_ORG)
         return tc_err_set(rx->err, TC_ERR_LEDGER_UNAUTHORIZED, "signer is not an operator's admin key set");
@@ -227,7 +265,8 @@ static int rollout(tc__rx *rx)
     rc = load_rollout(rx, old, buf, rx->who.org, v[0].u);
     if (rc == 0) return tc_err_set(rx->err, TC_ERR_LEDGER_DUPLICATE, "rollout %llu exists", (unsigned long long)v[0].u);
     if (rc != TC_ERR_LEDGER_NOT_FOUND) return rc;
-    return store_rollout(rx, rx->who.org, v, 0, RO_ACTIVE, rx->blk->height);
+    roll_ctr c = {v[5].present, v[5].u, 0, 0, 0};
+    return store_rollout(rx, rx->who.org, v, 0, RO_ACTIVE, rx->blk->height, &c);
 }
 
 static const tc__fdesc CTRL_F[] = {
@@ -237,7 +276,7 @@ static const tc__fdesc CTRL_F[] = {
 
 static int control(tc__rx *rx)
 {
-    tc__fval b[2], v[8];
+    tc__fval b[2], v[ROLL_NF];
     uint8_t buf[TC_REC_MAX];
     int rc = tc__fields_decode(rx->err, rx->tx->body, rx->tx->body_len, CTRL_F, 2, b);
     if (rc) return rc;
@@ -246,12 +285,14 @@ static int control(tc__rx *rx)
     if ((rc = tc__require_org_keys(rx, rx->who.org, TC_KEYS_ADMIN, TC_ROLE_OPERATOR, "rollout control"))) return rc;
     if ((rc = load_rollout(rx, v, buf, rx->who.org, b[0].u))) return rc;
     uint64_t wave = v[5].u, status = v[6].u;
+    roll_ctr c = ctr_of(v);
     if (status == RO_ABORTED) return tc_err_set(rx->err, TC_ERR_LEDGER_STATE, "rollout was aborted");
     switch (b[1].u) {
     case ROLL_ADVANCE:
         if (status != RO_ACTIVE) return tc_err_set(rx->err, TC_ERR_LEDGER_STATE, "rollout is paused");
         if (wave + 1 >= v[4].u) return tc_err_set(rx->err, TC_ERR_LEDGER_STATE, "already at the last wave");
         wave++;
+        c.total = c.failed = 0; /* the new wave is judged on its own reports */
         break;
     case ROLL_PAUSE:
         if (status != RO_ACTIVE) return tc_err_set(rx->err, TC_ERR_LEDGER_STATE, "rollout is not active");
@@ -260,12 +301,34 @@ static int control(tc__rx *rx)
     case ROLL_RESUME:
         if (status != RO_PAUSED) return tc_err_set(rx->err, TC_ERR_LEDGER_STATE, "rollout is not paused");
         status = RO_ACTIVE;
+        c.total = c.failed = c.autop = 0; /* the operator looked: count afresh */
         break;
     default:
         status = RO_ABORTED;
         break;
     }
-    return store_rollout(rx, rx->who.org, v, wave, status, v[7].u);
+    return store_rollout(rx, rx->who.org, v, wave, status, v[7].u, &c);
+}
+
+/* Failure accounting of a report (states: 1 downloading, 2 installed,
+ * 3 failed): prev is the device's previous state for this rollout (0 if
+ * none). A device counts once; a failed device that later installs stops
+ * counting as failed. Past the threshold an active rollout pauses in this
+ * very block (failed * 1000 > permille * total: deterministic integers). */
+static int account(tc__rx *rx, uint64_t org, tc__fval *v, uint64_t prev, uint64_t now)
+{
+    roll_ctr c = ctr_of(v);
+    if (!c.has) return 0;
+    int pf = prev >= 2, nf = now >= 2;
+    c.total = c.total + (uint64_t)(nf && !pf) - (uint64_t)(pf && !nf && c.total);
+    if (now == 3 && prev != 3) c.failed++;
+    else if (prev == 3 && now != 3 && c.failed) c.failed--;
+    uint64_t status = v[6].u;
+    if (status == RO_ACTIVE && c.failed * 1000 > c.permille * c.total) {
+        status = RO_PAUSED;
+        c.autop = 1;
+    }
+    return store_rollout(rx, org, v, v[5].u, status, v[7].u, &c);
 }
 
 static const tc__fdesc REP_F[] = {
@@ -273,6 +336,16 @@ static const tc__fdesc REP_F[] = {
     {2, TC_F_UINT, 1, 1, UINT64_MAX, "rollout id"},
     {3, TC_F_UINT, 1, 1, UINT64_MAX, "version"},
     {4, TC_F_UINT, 1, 1, 3, "state"},
+};
+
+/* The 'r' record: the report's fields, then height and time. */
+static const tc__fdesc REPREC_F[] = {
+    {1, TC_F_UINT, 1, 1, UINT64_MAX, "operator"},
+    {2, TC_F_UINT, 1, 1, UINT64_MAX, "rollout id"},
+    {3, TC_F_UINT, 1, 1, UINT64_MAX, "version"},
+    {4, TC_F_UINT, 1, 1, 3, "state"},
+    {5, TC_F_UINT, 1, 0, UINT64_MAX, "height"},
+    {6, TC_F_UINT, 1, 0, UINT64_MAX, "time"},
 };
 
 /* Is one of the device's groups in waves[0..wave]? */
@@ -299,7 +372,7 @@ static int device_in_waves(const tc__device *dv, const tc__fval *v)
 
 static int report(tc__rx *rx)
 {
-    tc__fval b[4], v[8], rel[10];
+    tc__fval b[4], v[ROLL_NF], rel[10];
     tc__device dv;
     uint8_t dbuf[TC_REC_MAX], buf[TC_REC_MAX], rbuf[TC_REC_MAX], key[1 + TC_DEVICE_ID_LEN];
     tc_cbor_enc e;
@@ -326,6 +399,20 @@ static int report(tc__rx *rx)
     if (rel[8].u) return tc_err_set(rx->err, TC_ERR_LEDGER_REVOKED, "the vendor revoked this release");
     key[0] = TC_K_FWREP;
     memcpy(key + 1, rx->who.dev, TC_DEVICE_ID_LEN);
+    uint64_t prev = 0;
+    if (v[8].present) {
+        uint8_t pbuf[128];
+        size_t pn;
+        tc__fval pv[6];
+        rc = tc__st_get(rx, pbuf, sizeof pbuf, &pn, key, sizeof key);
+        if (rc && rc != TC_ERR_NOT_FOUND) return rc;
+        if (rc == 0) {
+            if (tc__fields_decode(rx->err, pbuf, pn, REPREC_F, 6, pv))
+                return tc_err_set(rx->err, TC_ERR_CORRUPT, "stored firmware report");
+            if (pv[0].u == b[0].u && pv[1].u == b[1].u && pv[2].u == b[2].u) prev = pv[3].u;
+        }
+        if ((rc = account(rx, b[0].u, v, prev, b[3].u))) return rc;
+    }
     tc_cbor_enc_init(&e, buf, sizeof buf);
     tc_cbor_put_map(&e, 6);
     tc_cbor_put_uint(&e, 1); tc_cbor_put_uint(&e, b[0].u);

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "api_fw.h"
 #include "tc/alloc.h"
 #include "tc/hex.h"
 #include "tc/log.h"
@@ -62,13 +63,39 @@ static enum MHD_Result status_json(api *a, struct MHD_Connection *c)
     tc_hex_encode(hex, id, TC_HASH_LEN);
     tc_cons_status st;
     tc_cons_get_status(nd->eng, &st);
-    return api_reply_json(c, 200,
-                      json_pack("{s:s,s:I,s:s,s:I,s:I,s:I,s:b,s:I,s:I}", "chain_id", nd->cfg.chain_id, "height",
+    /* The state root of the last block (genesis: none yet): nodes that
+     * agree on it hold the same state. */
+    tc_header hd;
+    uint8_t hid[TC_HASH_LEN];
+    char root[2 * TC_HASH_LEN + 1] = "";
+    uint64_t top = tc_store_height(nd->store);
+    if (top > 0 && tc_store_header(nd->store, &hd, hid, top) == 0)
+        tc_hex_encode(root, hd.state_root, TC_HASH_LEN);
+    json_t *j = json_pack("{s:s,s:I,s:s,s:I,s:I,s:I,s:b,s:I,s:I}", "chain_id", nd->cfg.chain_id, "height",
                                 (json_int_t)tc_store_height(nd->store), "block_id", hex, "peers",
                                 (json_int_t)(nd->net ? tc_net_peer_count(nd->net) : 0), "mempool",
                                 (json_int_t)nd->mp.n, "round", (json_int_t)st.round, "validator", st.self >= 0,
                                 "committed_txs", (json_int_t)nd->committed_txs, "consensus_height",
-                                (json_int_t)st.height));
+                                (json_int_t)st.height);
+    uint64_t hits, misses;
+    sigmemo_stats(&hits, &misses);
+    json_object_set_new(j, "state_root", json_string(root));
+    json_object_set_new(j, "mode", json_string(nd->cfg.full ? "full" : "validator"));
+    json_object_set_new(j, "verifying", json_integer((json_int_t)nd->adm_n));
+    json_object_set_new(j, "sig_memo_hits", json_integer((json_int_t)hits));
+    json_object_set_new(j, "sig_memo_misses", json_integer((json_int_t)misses));
+    return api_reply_json(c, 200, j);
+}
+
+/* Called on the loop thread when admission finished: resume the request. */
+static void tx_done(void *ctx, int rc, const char *msg)
+{
+    req *r = ctx;
+    r->tx_state = 2;
+    r->tx_rc = rc;
+    snprintf(r->tx_msg, sizeof r->tx_msg, "%s", msg ? msg : "");
+    MHD_resume_connection(r->conn);
+    api_wake(r->a->nd);
 }
 
 static enum MHD_Result post_tx(api *a, struct MHD_Connection *c, req *r)
@@ -78,19 +105,28 @@ static enum MHD_Result post_tx(api *a, struct MHD_Connection *c, req *r)
         return api_reply_err(c, 413, TC_ERR_LEDGER_OVERSIZE, "transaction larger than 65536 bytes");
     if (r->len == 0)
         return api_reply_err(c, 400, TC_ERR_LEDGER_MALFORMED, "empty body: send the signed transaction bytes");
+    int rc;
     tc_err err;
     tc_err_clear(&err);
-    int rc = mempool_add(&nd->mp, &err, r->body, r->len, node_now_ms());
+    if (r->tx_state == 0) {
+        r->conn = c;
+        r->a = a;
+        rc = admit_submit(nd, &err, r->body, r->len, NULL, tx_done, r);
+        if (rc == 2) { /* signatures being verified off the loop thread */
+            r->tx_state = 1;
+            MHD_suspend_connection(c);
+            return MHD_YES;
+        }
+    } else {
+        rc = r->tx_rc;
+        snprintf(err.msg, sizeof err.msg, "%s", r->tx_msg);
+    }
     if (rc < 0 || rc > 1)
         return api_reply_err(c, rc == TC_ERR_LIMIT || rc == TC_ERR_NOMEM ? 503 : 400, rc, err.msg);
     uint8_t h[TC_SHA256_LEN];
     char hex[2 * TC_SHA256_LEN + 1];
     tc_sha256(h, r->body, r->len);
     tc_hex_encode(hex, h, sizeof h);
-    if (rc == 0) {
-        p2p_broadcast_tx(nd, NULL, r->body, r->len);
-        node_propose_now(nd);
-    }
     return api_reply_json(c, 202, json_pack("{s:s,s:s}", "tx", hex, "status", rc == 0 ? "pending" : "duplicate"));
 }
 
@@ -149,7 +185,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
         req *r = tc_calloc(1, sizeof *r);
         if (!r)
             return MHD_NO;
-        r->max = TC_TX_MAX;
+        r->max = strncmp(url, "/v1/firmware/", 13) ? TC_TX_MAX : API_FW_BODY_MAX;
         r->limited = !api_limits_take(a, c, node_now_ms());
         *con_cls = r;
         return MHD_YES;
@@ -207,6 +243,12 @@ static void on_poll(uv_poll_t *p, int status, int events)
 {
     (void)status; (void)events;
     run_mhd(p->data);
+}
+
+void api_wake(node *nd)
+{
+    if (nd->api)
+        run_mhd(nd->api);
 }
 
 static void run_mhd(api *a)
@@ -277,6 +319,7 @@ void api_free(node *nd)
     api_events_close(a); /* MHD forbids stopping with suspended connections */
     MHD_run(a->d);
     MHD_stop_daemon(a->d);
+    api_fw_free(a);
     tc_free(a);
     nd->api = NULL;
 }

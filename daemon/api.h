@@ -45,6 +45,7 @@ struct api {
     api_sub *subs;         /* SSE subscribers (daemon/api_events.c) */
     size_t nsubs;
     int closing;
+    void *fw;  /* firmware endpoints' state (daemon/api_fw.c), opened on first use */
 };
 
 /* One request: the POST body collected so far (at most max bytes). */
@@ -54,6 +55,12 @@ typedef struct api_req {
     size_t max;
     int too_big;
     int limited;   /* over the client's request rate: answered 429 */
+    /* POST /tx waits suspended while its signatures are verified
+     * (daemon/admit.c): state 1 submitted, 2 answered (rc, msg). */
+    int tx_state, tx_rc;
+    char tx_msg[TC_ERR_MSG_MAX];
+    struct MHD_Connection *conn;
+    api *a;
 } api_req;
 
 enum MHD_Result api_reply(struct MHD_Connection *c, unsigned status, const char *ctype, const void *body,

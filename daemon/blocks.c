@@ -12,17 +12,6 @@
 #include "tc/alloc.h"
 #include "tc/log.h"
 
-/* The set of `height`: the genesis set with its proposer priorities
- * advanced once per height (include/tc/valset.h). Validator-set changes
- * by transaction are not followed yet (docs/node.md, Limits). */
-int node_set_for(node *nd, tc_valset *vs, uint64_t height)
-{
-    *vs = nd->vs0;
-    for (uint64_t h = 1; h < height; h++)
-        tc_valset_advance(vs);
-    return 0;
-}
-
 static int prev_header(node *nd, tc_header *h, uint8_t id[TC_HASH_LEN], uint64_t height)
 {
     if (height == 1)
@@ -49,7 +38,7 @@ int node_build_block(node *nd, uint8_t **out, size_t *len, uint64_t height)
     h.time_ms = now > floor ? now : floor + 1;
     tc_store_last_id(nd->store, h.prev_hash);
     tc_valset_hash(&nd->vs, h.valset_hash);
-    memcpy(h.next_valset_hash, h.valset_hash, TC_HASH_LEN);
+    tc_valset_hash(&nd->vs_next, h.next_valset_hash);
     memcpy(h.proposer, nd->pub, TC_ED25519_PUB_LEN);
     /* Take transactions in arrival order within the block limits. */
     size_t ntx = 0, bytes = 0;
@@ -105,15 +94,18 @@ int node_validate_block(node *nd, const uint8_t *buf, size_t len, uint64_t heigh
     if (rc)
         return rc;
     tc_header prev;
-    uint8_t prev_id[TC_HASH_LEN], vh[TC_HASH_LEN];
+    uint8_t prev_id[TC_HASH_LEN], vh[TC_HASH_LEN], nh[TC_HASH_LEN];
     int p = prev_header(nd, &prev, prev_id, height);
     if (p < 0 || b.header.height != height || tc_store_height(nd->store) + 1 != height)
         rc = TC_ERR_BLOCK_SEQUENCE;
     if (!rc)
         rc = tc_header_check_next(&err, p == 0 ? &prev : NULL, p == 0 ? prev_id : nd->genesis_hash, &b.header);
     tc_valset_hash(&nd->vs, vh);
-    if (!rc && (memcmp(vh, b.header.valset_hash, TC_HASH_LEN) || memcmp(vh, b.header.next_valset_hash, TC_HASH_LEN)))
-        rc = tc_err_set(&err, TC_ERR_BLOCK_SEQUENCE, "validator-set hash");
+    tc_valset_hash(&nd->vs_next, nh);
+    if (!rc && memcmp(vh, b.header.valset_hash, TC_HASH_LEN))
+        rc = tc_err_set(&err, TC_ERR_BLOCK_SEQUENCE, "validator-set hash is not the set of this height");
+    if (!rc && memcmp(nh, b.header.next_valset_hash, TC_HASH_LEN))
+        rc = tc_err_set(&err, TC_ERR_BLOCK_SEQUENCE, "next validator-set hash is not the set the state schedules");
     if (!rc && tc_valset_find(&nd->vs, b.header.proposer) < 0)
         rc = tc_err_set(&err, TC_ERR_BLOCK_FORMAT, "proposer is not a validator");
     if (!rc && b.header.time_ms > node_now_ms() + 15000)

@@ -214,9 +214,10 @@ static int carry_out(node *nd)
 static void start_height(node *nd)
 {
     uint64_t h = tc_store_height(nd->store) + 1;
-    node_set_for(nd, &nd->vs, h);
-    if (h > 1)
-        node_set_for(nd, &nd->vs_prev, h - 1);
+    if (node_sets_at(nd, h) != 0) {
+        nd->failed = 1;
+        return;
+    }
     nd->propose_pending = 0;
     uv_timer_stop(&nd->propose_timer);
     tc_cons_start_height(nd->eng, h, &nd->vs, node_now_ms());
@@ -280,8 +281,10 @@ void node_feed(node *nd, const tc_cons_event *ev)
 
 int node_start_engine(node *nd)
 {
-    int self = tc_valset_find(&nd->vs0, nd->pub);
-    int voting = nd->cfg.validator && self >= 0;
+    /* A validator node gives the engine its key even when it is not in the
+     * set of this height: the engine votes at the heights whose set holds
+     * it (validator-set changes). A full node never gives it a key. */
+    int voting = nd->cfg.validator && !nd->cfg.full;
     int rc = tc_cons_new(&nd->eng, &nd->ccfg, voting ? nd->sec : NULL);
     if (rc)
         return rc;
@@ -297,7 +300,7 @@ int node_start_engine(node *nd)
         TC_LOGI("restored the signing record");
     }
     TC_LOGI("consensus at height %llu as %s", (unsigned long long)tc_store_height(nd->store) + 1,
-            voting ? "a validator" : "a non-voting node");
+            nd->cfg.full ? "a full node (never signs)" : voting ? "a validator" : "a non-voting node");
     nd->last_commit_ms = node_now_ms();
     start_height(nd);
     node_drain(nd);

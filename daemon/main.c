@@ -40,6 +40,8 @@ static void usage(FILE *f)
             "  --peers A:P,B:P           peers to dial\n"
             "  --log-level LEVEL         error|warn|info|debug (default info)\n"
             "  --validator yes|no        vote when the key is in the validator set (default yes)\n"
+            "  --mode validator|full     full: a non-voting node that follows and never signs\n"
+            "  --full-nodes HEX,HEX      node keys of full nodes allowed to link (besides validators)\n"
             "  --block-interval-ms N     empty blocks at most every N ms (default 1000)\n"
             "  --block-max-txs N         transactions per block (default 2000)\n"
             "  --block-max-bytes N       bytes of transactions per block (default 921600)\n"
@@ -56,7 +58,8 @@ static const struct option k_opts[] = {
     {"data", 1, 0, 4}, {"p2p-listen", 1, 0, 5}, {"api-listen", 1, 0, 6}, {"peers", 1, 0, 7},
     {"log-level", 1, 0, 8}, {"validator", 1, 0, 9}, {"block-interval-ms", 1, 0, 10},
     {"block-max-txs", 1, 0, 11}, {"block-max-bytes", 1, 0, 12}, {"mempool-max-txs", 1, 0, 13},
-    {"mempool-max-bytes", 1, 0, 14}, {"api-rate", 1, 0, 15}, {"api-burst", 1, 0, 16}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
+    {"mempool-max-bytes", 1, 0, 14}, {"api-rate", 1, 0, 15}, {"api-burst", 1, 0, 16}, {"mode", 1, 0, 17},
+    {"full-nodes", 1, 0, 18}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
 
 /* Flags override the file: the file is read first, then the flags. */
 static int parse_args(tc_config *cfg, int argc, char **argv)
@@ -86,7 +89,7 @@ static int parse_args(tc_config *cfg, int argc, char **argv)
     }
     optind = 1;
     while ((c = getopt_long(argc, argv, "hc:", k_opts, NULL)) != -1) {
-        if (c < 1 || c > 16)
+        if (c < 1 || c > 18)
             continue;
         char key[32];
         snprintf(key, sizeof key, "%s", k_opts[c].name);
@@ -200,6 +203,19 @@ int main(int argc, char **argv)
         TC_LOGE("crypto init failed");
         return 1;
     }
+    /* Signature checks on every core (daemon/admit.c): libuv's worker pool
+     * sized to the online CPUs unless the environment says otherwise; the
+     * pool starts at the first queued work, after this. */
+    if (!getenv("UV_THREADPOOL_SIZE")) {
+        long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+        char v[16];
+        snprintf(v, sizeof v, "%ld", ncpu < 1 ? 1 : ncpu > 64 ? 64 : ncpu);
+        setenv("UV_THREADPOOL_SIZE", v, 1);
+    }
+    if (sigmemo_start() != 0) {
+        TC_LOGE("out of memory (signature memo)");
+        return 1;
+    }
     nd.loop = uv_default_loop();
     tc_cons_config_default(&nd.ccfg, nd.cfg.chain_id);
     nd.ccfg.block_id = tc_block_id_of;
@@ -240,6 +256,7 @@ int main(int argc, char **argv)
     tc_free(nd.last_cert);
     tc_wipe(nd.sec, sizeof nd.sec);
     uv_loop_close(nd.loop);
+    sigmemo_stop();
     TC_LOGI("stopped%s", rc ? " after an error" : " cleanly");
     return rc ? 1 : 0;
 }

@@ -8,7 +8,8 @@
  * admitted: a proposer only includes transactions that were valid when
  * they arrived. After each commit the overlay is rebuilt on the new state
  * and the remaining transactions are re-checked (signatures are not checked
- * twice). */
+ * twice). Duplicate checks use a hash set of payload ids (idx), so
+ * admission and the after-commit sweep stay linear in the work done. */
 #include <string.h>
 
 #include "node.h"
@@ -32,6 +33,8 @@ void mempool_free(mempool *mp)
     for (size_t i = 0; i < mp->n; i++)
         tc_free(mp->v[i].b);
     tc_free(mp->v);
+    idset_free(&mp->idx);
+    idset_free(&mp->inflight);
     if (mp->ov)
         tc_overlay_free(mp->ov);
     memset(mp, 0, sizeof *mp);
@@ -56,13 +59,6 @@ static int check(mempool *mp, tc_err *err, const uint8_t *tx, size_t len, uint64
     return tc_state_tx_commit(st);
 }
 
-static long find(const mempool *mp, const uint8_t id[TC_SHA256_LEN])
-{
-    for (size_t i = 0; i < mp->n; i++)
-        if (memcmp(mp->v[i].id, id, TC_SHA256_LEN) == 0)
-            return (long)i;
-    return -1;
-}
 
 int mempool_add(mempool *mp, tc_err *err, const uint8_t *buf, size_t len, uint64_t now_ms)
 {
@@ -74,7 +70,7 @@ int mempool_add(mempool *mp, tc_err *err, const uint8_t *buf, size_t len, uint64
         return tc_err_set(err, TC_ERR_LEDGER_CHAIN_ID, NULL);
     uint8_t id[TC_SHA256_LEN];
     tc_tx_payload_hash(id, &tx);
-    if (find(mp, id) >= 0)
+    if (idset_has(&mp->idx, id))
         return 1;
     if (mp->n >= mp->max_txs || mp->bytes + len > mp->max_bytes)
         return tc_err_set(err, TC_ERR_LIMIT, "mempool full (%zu transactions)", mp->n);
@@ -93,6 +89,10 @@ int mempool_add(mempool *mp, tc_err *err, const uint8_t *buf, size_t len, uint64
         tc_free(copy);
         return rc;
     }
+    if (idset_add(&mp->idx, id)) {
+        tc_free(copy);
+        return tc_err_set(err, TC_ERR_NOMEM, "mempool");
+    }
     memcpy(copy, buf, len);
     mp->v[mp->n].b = copy;
     mp->v[mp->n].len = len;
@@ -104,6 +104,7 @@ int mempool_add(mempool *mp, tc_err *err, const uint8_t *buf, size_t len, uint64
 
 void mempool_after_commit(mempool *mp, const tc_span *txs, size_t ntx, uint64_t now_ms)
 {
+    idset done = {0};
     for (size_t i = 0; i < ntx; i++) {
         tc_tx tx;
         tc_err err;
@@ -111,29 +112,28 @@ void mempool_after_commit(mempool *mp, const tc_span *txs, size_t ntx, uint64_t 
         if (tc_tx_decode(&tx, &err, txs[i].p, txs[i].len) != 0)
             continue;
         tc_tx_payload_hash(id, &tx);
-        long k = find(mp, id);
-        if (k >= 0) {
-            tc_free(mp->v[k].b);
-            mp->bytes -= mp->v[k].len;
-            memmove(&mp->v[k], &mp->v[k + 1], (mp->n - (size_t)k - 1) * sizeof *mp->v);
-            mp->n--;
-        }
+        if (idset_has(&mp->idx, id))
+            idset_add(&done, id);
     }
     tc_overlay_free(mp->ov);
     mp->ov = NULL;
     if (tc_overlay_new(&mp->ov, tc_store_values(mp->store)) != 0) {
+        idset_free(&done);
         mempool_free(mp); /* out of memory: start empty */
         return;
     }
+    /* Drop the block's transactions, re-check the rest on the new state. */
     size_t keep = 0;
     for (size_t i = 0; i < mp->n; i++) {
         tc_err err;
-        if (check(mp, &err, mp->v[i].b, mp->v[i].len, now_ms, 1) == 0) {
+        if (!idset_has(&done, mp->v[i].id) && check(mp, &err, mp->v[i].b, mp->v[i].len, now_ms, 1) == 0) {
             mp->v[keep++] = mp->v[i];
         } else {
             mp->bytes -= mp->v[i].len;
+            idset_del(&mp->idx, mp->v[i].id);
             tc_free(mp->v[i].b);
         }
     }
     mp->n = keep;
+    idset_free(&done);
 }

@@ -15,6 +15,17 @@
 #include "tc/store.h"
 #include "tc/valset.h"
 
+/* ---- a set of 32-byte ids (daemon/idset.c) ---- */
+typedef struct idset {
+    uint8_t (*ids)[32];
+    uint8_t *st;
+    size_t cap, n, gone;
+} idset;
+int idset_add(idset *s, const uint8_t id[32]);
+int idset_has(const idset *s, const uint8_t id[32]);
+void idset_del(idset *s, const uint8_t id[32]);
+void idset_free(idset *s);
+
 /* ---- mempool (daemon/mempool.c) ---- */
 typedef struct mp_tx {
     uint8_t *b;            /* owned */
@@ -26,6 +37,8 @@ typedef struct mempool {
     mp_tx *v;
     size_t n, cap, bytes;
     uint64_t max_txs, max_bytes;
+    idset idx;             /* ids of v[] */
+    idset inflight;        /* ids being verified (daemon/admit.c) */
     tc_overlay *ov;        /* committed state + every admitted tx: nonces chain */
     tc_store *store;       /* borrowed */
     const char *chain_id;  /* borrowed */
@@ -39,6 +52,12 @@ void mempool_free(mempool *mp);
 int mempool_add(mempool *mp, tc_err *err, const uint8_t *tx, size_t len, uint64_t now_ms);
 /* After a commit: drops the block's transactions and re-checks the rest. */
 void mempool_after_commit(mempool *mp, const tc_span *txs, size_t ntx, uint64_t now_ms);
+
+/* ---- admission pipeline (daemon/admit.c) ---- */
+typedef struct admit_item admit_item;
+/* Called on the loop thread with the admission result: 0 admitted, 1
+ * duplicate, else TC_ERR_* and msg. */
+typedef void (*admit_done_fn)(void *ctx, int rc, const char *msg);
 
 /* ---- the node ---- */
 typedef struct cons_timer cons_timer;
@@ -56,6 +75,9 @@ typedef struct node {
     tc_valset vs0;            /* the genesis set (height 1) */
     tc_valset vs;             /* the set of the engine's height */
     tc_valset vs_prev;        /* the set of the height before */
+    tc_valset vs_next;        /* the set of the height after (block h names its hash) */
+    tc_valset vs_cache;       /* daemon/valsets.c: the set of height vs_cache_h */
+    uint64_t vs_cache_h, vs_cache_eff;
     uint8_t pub[TC_ED25519_PUB_LEN], sec[TC_ED25519_SEC_LEN];
     tc_cons_config ccfg;
     tc_cons *eng;
@@ -78,6 +100,9 @@ typedef struct node {
     uint64_t sync_asked_ms;
     int stopping, failed;
     uint64_t committed_txs;
+    admit_item *adm_head, *adm_tail; /* verifying, in arrival order */
+    size_t adm_n;
+    uint64_t adm_verified, adm_failed;
 } node;
 
 uint64_t node_now_ms(void);
@@ -94,7 +119,26 @@ int node_validate_block(node *nd, const uint8_t *b, size_t len, uint64_t height)
 int node_save_cert(node *nd, uint64_t height, const uint8_t *cert, size_t len);
 int node_load_cert(node *nd);
 int node_persist_record(node *nd, const uint8_t *rec, size_t len);
+/* Validator sets (daemon/valsets.c). */
 int node_set_for(node *nd, tc_valset *vs, uint64_t height);
+/* Fills vs_prev, vs and vs_next for height h from the committed state. */
+int node_sets_at(node *nd, uint64_t h);
+/* 1 if a node key may link with us (validators around the current height,
+ * scheduled validators, configured full nodes). */
+int node_admits(node *nd, const uint8_t pub[TC_ED25519_PUB_LEN]);
+/* Admission (daemon/admit.c): a transaction from the API (done, ctx) or
+ * a peer (from) is decoded and checked for duplicates at once; its
+ * signatures are verified on the worker threads, then it is admitted on
+ * the loop thread in arrival order. Returns 2 when queued (done is called
+ * later), else the result at once (done is not called): 1 duplicate or
+ * TC_ERR_* with err. */
+int admit_submit(node *nd, tc_err *err, const uint8_t *tx, size_t len, tc_net_link *from, admit_done_fn done,
+                 void *ctx);
+void admit_link_down(node *nd, tc_net_link *l);
+/* Verified-signature memo (daemon/sigmemo.c). */
+int sigmemo_start(void);
+void sigmemo_stop(void);
+void sigmemo_stats(uint64_t *hits, uint64_t *misses);
 /* Peers (daemon/p2p.c). */
 int p2p_start(node *nd);
 void p2p_broadcast_cons(node *nd, const uint8_t *msg, size_t len);
@@ -110,5 +154,7 @@ void api_free(node *nd);
  * stream. block: the encoded block (borrowed for the call). */
 void api_after_commit(node *nd, uint64_t height, const uint8_t id[TC_HASH_LEN], const uint8_t *block,
                       size_t len);
+/* Runs the API's event processing now (a suspended request was resumed). */
+void api_wake(node *nd);
 
 #endif

@@ -181,13 +181,10 @@ static void on_cons(node *nd, tc_net_link *l, const uint8_t *p, size_t n)
 static void on_tx(node *nd, tc_net_link *l, const uint8_t *p, size_t n)
 {
     tc_err err;
-    int rc = mempool_add(&nd->mp, &err, p, n, node_now_ms());
-    if (rc == 0) {
-        p2p_broadcast_tx(nd, l, p, n);
-        node_propose_now(nd);
-    } else if (rc != 1) {
+    tc_err_clear(&err);
+    int rc = admit_submit(nd, &err, p, n, l, NULL, NULL); /* relayed once admitted (daemon/admit.c) */
+    if (rc != 2 && rc != 1)
         TC_LOGD("gossiped transaction refused: %s", err.msg);
-    }
 }
 
 static void on_msg(void *ctx, tc_net_link *l, const uint8_t *m, size_t len)
@@ -209,8 +206,7 @@ static void on_msg(void *ctx, tc_net_link *l, const uint8_t *m, size_t len)
 
 static int is_known(void *ctx, const uint8_t pub[TC_ED25519_PUB_LEN])
 {
-    node *nd = ctx;
-    return tc_valset_find(&nd->vs0, pub) >= 0;
+    return node_admits(ctx, pub);
 }
 
 static void on_up(void *ctx, tc_net_link *l)
@@ -221,8 +217,7 @@ static void on_up(void *ctx, tc_net_link *l)
 
 static void on_down(void *ctx, tc_net_link *l)
 {
-    (void)ctx;
-    (void)l;
+    admit_link_down(ctx, l);
 }
 
 void p2p_tick(node *nd)

@@ -22,6 +22,7 @@ void tc_config_default(tc_config *c)
     c->mempool_max_bytes = 64u * 1024u * 1024u;
     c->api_rate = 200;
     c->api_burst = 400;
+    c->fw_store_max_bytes = (uint64_t)1 << 30;
 }
 
 static int set_str(char *dst, size_t cap, tc_err *err, const char *key, const char *v)
@@ -96,6 +97,40 @@ static int set_peers(tc_config *c, tc_err *err, const char *v)
     return 0;
 }
 
+static int hexval(int ch)
+{
+    if (ch >= '0' && ch <= '9') return ch - '0';
+    if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
+    return -1;
+}
+
+/* Comma-separated Ed25519 public keys (64 hex digits each) of the full
+ * nodes this node lets link with it besides the validators. */
+static int set_full_nodes(tc_config *c, tc_err *err, const char *v)
+{
+    c->nfull_nodes = 0;
+    while (*v) {
+        size_t n = strcspn(v, ",");
+        if (c->nfull_nodes == TC_CONFIG_PEERS_MAX)
+            return tc_err_set(err, TC_ERR_INVALID_ARG, "full_nodes: more than %d keys", TC_CONFIG_PEERS_MAX);
+        if (n != 64)
+            return tc_err_set(err, TC_ERR_INVALID_ARG, "full_nodes: expected public keys of 64 hex digits, got '%.*s'",
+                              (int)n, v);
+        uint8_t *k = c->full_nodes[c->nfull_nodes];
+        for (size_t i = 0; i < 32; i++) {
+            int hi = hexval(v[2 * i]), lo = hexval(v[2 * i + 1]);
+            if (hi < 0 || lo < 0)
+                return tc_err_set(err, TC_ERR_INVALID_ARG, "full_nodes: '%.*s' is not hex", (int)n, v);
+            k[i] = (uint8_t)(hi << 4 | lo);
+        }
+        c->nfull_nodes++;
+        v += n;
+        if (*v == ',') v++;
+    }
+    return 0;
+}
+
 int tc_config_set(tc_config *c, tc_err *err, const char *key, const char *v, const char *base)
 {
     if (!strcmp(key, "chain_id")) {
@@ -125,6 +160,15 @@ int tc_config_set(tc_config *c, tc_err *err, const char *key, const char *v, con
         else return tc_err_set(err, TC_ERR_INVALID_ARG, "validator: expected yes|no, got '%s'", v);
         return 0;
     }
+    if (!strcmp(key, "mode")) {
+        /* full: a non-voting node (gateways, cloud API nodes) that follows
+         * committed blocks and never signs, whatever its key. */
+        if (!strcmp(v, "validator")) { c->full = 0; c->validator = 1; }
+        else if (!strcmp(v, "full")) { c->full = 1; c->validator = 0; }
+        else return tc_err_set(err, TC_ERR_INVALID_ARG, "mode: expected validator|full, got '%s'", v);
+        return 0;
+    }
+    if (!strcmp(key, "full_nodes")) return set_full_nodes(c, err, v);
     if (!strcmp(key, "block_interval_ms")) return set_u64(&c->block_interval_ms, err, key, v, 10, 600000);
     if (!strcmp(key, "block_max_txs")) return set_u64(&c->block_max_txs, err, key, v, 1, 65536);
     if (!strcmp(key, "block_max_bytes")) return set_u64(&c->block_max_bytes, err, key, v, 1024, 1000000);
@@ -133,6 +177,8 @@ int tc_config_set(tc_config *c, tc_err *err, const char *key, const char *v, con
         return set_u64(&c->mempool_max_bytes, err, key, v, 65536, (uint64_t)1 << 34);
     if (!strcmp(key, "api_rate")) return set_u64(&c->api_rate, err, key, v, 1, 1000000);
     if (!strcmp(key, "api_burst")) return set_u64(&c->api_burst, err, key, v, 1, 1000000);
+    if (!strcmp(key, "fw_store_max_bytes"))
+        return set_u64(&c->fw_store_max_bytes, err, key, v, 0, (uint64_t)1 << 40);
     return tc_err_set(err, TC_ERR_INVALID_ARG, "unknown key '%s'", key);
 }
 

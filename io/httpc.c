@@ -79,14 +79,15 @@ static int open_conn(conn *k, tc_err *err, const char *base_url, int timeout_ms)
 }
 
 static int send_req(conn *k, tc_err *err, const char *version, const char *method, const char *path,
-                    const char *accept, const char *content_type, const uint8_t *body, size_t body_len)
+                    const char *accept, const char *content_type, const char *headers, const uint8_t *body,
+                    size_t body_len)
 {
     char head[1536];
     int n = snprintf(head, sizeof head,
                      "%s %s%s %s\r\nHost: %s:%s\r\nUser-Agent: thingchain\r\nAccept: %s\r\n"
-                     "Content-Type: %s\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n",
+                     "Content-Type: %s\r\nContent-Length: %zu\r\n%sConnection: close\r\n\r\n",
                      method, k->prefix, path, version, k->host, k->port, accept ? accept : "application/json",
-                     content_type ? content_type : "application/octet-stream", body_len);
+                     content_type ? content_type : "application/octet-stream", body_len, headers ? headers : "");
     if (n < 0 || (size_t)n >= sizeof head || send_all(k->fd, head, (size_t)n) ||
         (body_len && send_all(k->fd, body, body_len))) {
         close(k->fd);
@@ -151,15 +152,16 @@ static int read_all(conn *k, tc_err *err, char **out, size_t *len)
     return 0;
 }
 
-int tc_http_get(int *status, uint8_t **body, size_t *len, char *ctype, size_t ctype_cap, tc_err *err,
-                const char *method, const char *base_url, const char *path, const char *accept,
-                const char *content_type, const uint8_t *req_body, size_t req_len, int timeout_ms)
+static int get_ex(int *status, uint8_t **body, size_t *len, char *ctype, size_t ctype_cap, tc_err *err,
+                  const char *method, const char *base_url, const char *path, const char *accept,
+                  const char *content_type, const char *headers, const uint8_t *req_body, size_t req_len,
+                  int timeout_ms)
 {
     conn k;
     char *buf = NULL;
     size_t got = 0, off = 0;
     int rc = open_conn(&k, err, base_url, timeout_ms);
-    if (!rc) rc = send_req(&k, err, "HTTP/1.1", method, path, accept, content_type, req_body, req_len);
+    if (!rc) rc = send_req(&k, err, "HTTP/1.1", method, path, accept, content_type, headers, req_body, req_len);
     if (!rc) rc = read_all(&k, err, &buf, &got);
     if (rc) return rc;
     if (parse_head(status, &off, ctype, ctype_cap, buf, got)) {
@@ -172,22 +174,39 @@ int tc_http_get(int *status, uint8_t **body, size_t *len, char *ctype, size_t ct
     return 0;
 }
 
-int tc_http_request(int *status, char *resp, size_t cap, tc_err *err, const char *method,
-                    const char *base_url, const char *path, const char *content_type,
-                    const uint8_t *body, size_t body_len, int timeout_ms)
+int tc_http_get(int *status, uint8_t **body, size_t *len, char *ctype, size_t ctype_cap, tc_err *err,
+                const char *method, const char *base_url, const char *path, const char *accept,
+                const char *content_type, const uint8_t *req_body, size_t req_len, int timeout_ms)
+{
+    return get_ex(status, body, len, ctype, ctype_cap, err, method, base_url, path, accept, content_type, NULL,
+                  req_body, req_len, timeout_ms);
+}
+
+int tc_http_request_ex(int *status, char *resp, size_t cap, size_t *resp_len, tc_err *err, const char *method,
+                       const char *base_url, const char *path, const char *content_type, const char *headers,
+                       const uint8_t *body, size_t body_len, int timeout_ms)
 {
     uint8_t *b;
     size_t bl;
-    int rc = tc_http_get(status, &b, &bl, NULL, 0, err, method, base_url, path, "application/json", content_type,
-                         body, body_len, timeout_ms);
+    int rc = get_ex(status, &b, &bl, NULL, 0, err, method, base_url, path, "application/json", content_type,
+                    headers, body, body_len, timeout_ms);
     if (rc) return rc;
     if (cap) {
         if (bl >= cap) bl = cap - 1;
         memcpy(resp, b, bl);
         resp[bl] = 0;
     }
+    if (resp_len) *resp_len = cap ? bl : 0;
     tc_free(b);
     return 0;
+}
+
+int tc_http_request(int *status, char *resp, size_t cap, tc_err *err, const char *method,
+                    const char *base_url, const char *path, const char *content_type,
+                    const uint8_t *body, size_t body_len, int timeout_ms)
+{
+    return tc_http_request_ex(status, resp, cap, NULL, err, method, base_url, path, content_type, NULL, body,
+                              body_len, timeout_ms);
 }
 
 int tc_http_stream(int *status, tc_err *err, const char *base_url, const char *path, const char *accept,
@@ -195,7 +214,7 @@ int tc_http_stream(int *status, tc_err *err, const char *base_url, const char *p
 {
     conn k;
     int rc = open_conn(&k, err, base_url, timeout_ms);
-    if (!rc) rc = send_req(&k, err, "HTTP/1.0", "GET", path, accept, NULL, NULL, 0);
+    if (!rc) rc = send_req(&k, err, "HTTP/1.0", "GET", path, accept, NULL, NULL, NULL, 0);
     if (rc) return rc;
     char buf[8192];
     size_t got = 0, off = 0;

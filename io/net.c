@@ -169,12 +169,51 @@ static int start_hs(tc_net_link *l)
     return rc;
 }
 
+int tc__net_has_link(const tc_net *n, const tc_net_link *l, const uint8_t pub[TC_ED25519_PUB_LEN])
+{
+    for (const tc_net_link *o = n->links; o; o = o->next)
+        if (o != l && o->up && !o->closing && memcmp(o->pub, pub, TC_ED25519_PUB_LEN) == 0)
+            return 1;
+    return 0;
+}
+
+/* The node key that dialed link l. */
+static const uint8_t *dialer_key(const tc_net_link *l) { return l->initiator ? l->n->pub : l->pub; }
+
+/* One link per pair of nodes (docs/node.md, "Peer protocol"): two nodes
+ * that list each other dial each other, so a pair may get two links. Both
+ * ends apply the same rule to the same two links: keep the one dialed by
+ * the smaller node key (bytewise); if both were dialed by the same key (a
+ * restarted peer redialed before its old link timed out) keep the newer.
+ * Returns 1 when l itself must go. */
+static int dedup(tc_net_link *l)
+{
+    for (tc_net_link *o = l->n->links; o; o = o->next) {
+        if (o == l || !o->up || o->closing || memcmp(o->pub, l->pub, TC_ED25519_PUB_LEN))
+            continue;
+        int c = memcmp(dialer_key(l), dialer_key(o), TC_ED25519_PUB_LEN);
+        if (c > 0) {
+            tc__net_link_close(l, "duplicate link (the pair keeps the one the smaller key dialed)");
+            return 1;
+        }
+        tc__net_link_close(o, c < 0 ? "duplicate link (the pair keeps the one the smaller key dialed)"
+                                    : "replaced by a newer link from the same peer");
+    }
+    return 0;
+}
+
 static void link_up(tc_net_link *l)
 {
     if (tcdev_noise_split(&l->hs, &l->tx, &l->rx, NULL) != 0) {
         tc__net_link_close(l, "split failed");
         return;
     }
+    if (l->d) {
+        memcpy(l->d->pub, l->pub, TC_ED25519_PUB_LEN);
+        l->d->has_pub = 1;
+    }
+    if (dedup(l))
+        return;
     l->up = 1;
     if (l->d)
         l->d->backoff = 0;

@@ -94,6 +94,11 @@ static void dial(uv_timer_t *t)
     net_dialer *d = t->data;
     if (d->n->closing || d->link)
         return;
+    if (d->has_pub && tc__net_has_link(d->n, NULL, d->pub)) {
+        /* The peer at addr is linked already (it dialed us): look again later. */
+        uv_timer_start(&d->timer, dial, BACKOFF_MAX_MS, 0);
+        return;
+    }
     tc_net_link *l = link_new(d->n, 1);
     if (!l) {
         redial(d);

@@ -17,6 +17,8 @@ typedef struct net_dialer {
     uv_timer_t timer;
     uint64_t backoff;     /* ms; 0 after a link came up */
     tc_net_link *link;    /* the current attempt or link */
+    uint8_t pub[TC_ED25519_PUB_LEN]; /* the node key last seen at addr */
+    int has_pub;
 } net_dialer;
 
 struct tc_net_link {
@@ -57,6 +59,8 @@ int tc__net_link_begin(tc_net_link *l);
 /* Closes a link (idempotent); why is logged at debug level. The link is
  * freed in the close callback, after on_down. */
 void tc__net_link_close(tc_net_link *l, const char *why);
+/* 1 if another link to l's node key is up (one link per pair of nodes). */
+int tc__net_has_link(const tc_net *n, const tc_net_link *l, const uint8_t pub[TC_ED25519_PUB_LEN]);
 /* Fills n->ident from n->sec and n->xpub. */
 int tc__net_ident(tc_net *n);
 

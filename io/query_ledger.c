@@ -1,6 +1,6 @@
 /* Ledger queries over a committed height (include/tc/query.h; docs/store.md
- * "Queries"): services, applicable config and firmware, rollout status and
- * anchors. Each answer is a set of state keys read at that height, so its
+ * "Queries"): services, applicable config and firmware and rollout status
+ * (anchors: io/query_anchor.c). Each answer is a set of state keys read at that height, so its
  * records and proofs come from tc_query_record against the same root.
  * Record layouts: docs/ledger.md "State keys and records". */
 #include <string.h>
@@ -392,15 +392,4 @@ out:
     tc_free(ro);
     tc_free(val);
     return rc;
-}
-
-/* ---- anchors ---- */
-
-int tc_query_anchor(tc_store *s, uint8_t *val, size_t cap, size_t *val_len, uint8_t *proof,
-                    size_t proof_cap, size_t *proof_len, uint64_t height, const uint8_t root[32])
-{
-    uint8_t key[1 + 32];
-    key[0] = 'A';
-    memcpy(key + 1, root, 32);
-    return tc_query_record(s, val, cap, val_len, proof, proof_cap, proof_len, height, key, sizeof key);
 }

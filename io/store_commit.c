@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "tc/alloc.h"
+#include "tc/anchor.h"
 #include "tc/cbor.h"
 #include "tc/overlay.h"
 
@@ -133,6 +134,25 @@ static int put_evidence_and_block(tc_store *s, const tc_block *b, const uint8_t 
     return rc;
 }
 
+/* Digests listed by an accepted anchor, indexed for tc_query_anchor_by_digest. */
+static int put_anchor_digests(tc_store *s, uint64_t height, size_t idx, const uint8_t *tx, size_t len)
+{
+    uint8_t dg[TC_ANCHOR_DIGESTS_MAX * 32];
+    uint8_t root[32];
+    size_t n;
+    if (tc_anchor_tx_digests(dg, &n, root, tx, len)) return 0;
+    sqlite3_stmt *st = s->q[Q_ANCHOR_PUT];
+    for (size_t i = 0; i < n; i++) {
+        tc__store_bind(st, 1, dg + 32 * i, 32);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)height);
+        sqlite3_bind_int64(st, 3, (sqlite3_int64)idx);
+        sqlite3_bind_int64(st, 4, (sqlite3_int64)i);
+        int rc = tc__store_run(st);
+        if (rc) return rc;
+    }
+    return 0;
+}
+
 static int put_txs(tc_store *s, const tc_block *b, const tc_block_exec *x)
 {
     sqlite3_stmt *st = s->q[Q_TX_PUT];
@@ -147,6 +167,10 @@ static int put_txs(tc_store *s, const tc_block *b, const tc_block_exec *x)
         sqlite3_bind_text(st, 6, x->results[i].msg, -1, SQLITE_STATIC);
         int rc = tc__store_run(st);
         if (rc) return rc;
+        /* only blocks that created 'A' records hold anchors to index */
+        if (s->block_anchors && x->results[i].code == 0 &&
+            (rc = put_anchor_digests(s, b->header.height, i, b->txs[i].p, b->txs[i].len)))
+            return rc;
     }
     return 0;
 }

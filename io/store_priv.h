@@ -15,7 +15,8 @@ enum {
     Q_BLOCK_PUT, Q_BLOCK_GET,
     Q_TX_PUT, Q_TX_GET, Q_TX_BY_HASH,
     Q_VAL_GET, Q_VAL_SCAN, Q_VAL_SCAN_END, Q_VAL_SAVE_OLD, Q_VAL_PUT, Q_VAL_AT,
-    Q_IDX_CLOSE, Q_IDX_PUT,
+    Q_IDX_CLOSE_ONE, Q_IDX_PUT,
+    Q_ANCHOR_PUT, Q_ANCHOR_GET, Q_TX_AT,
     Q_BEGIN, Q_COMMIT, Q_ROLLBACK,
     Q__N
 };
@@ -35,6 +36,8 @@ struct tc_store {
     uint8_t genesis_hash[TC_HASH_LEN];
     tc_header last;      /* valid when height > 0 */
     uint8_t last_id[TC_HASH_LEN];
+    size_t block_anchors;  /* 'A' records the block being written creates */
+    struct tc__store_ix *ix;  /* scratch for index diffs (io/store_state.c), lazily allocated */
 };
 
 /* SQLite result code to TC_ERR_* (SQLITE_FULL -> TC_ERR_DISK_FULL). */

@@ -68,7 +68,10 @@ if [ $up -ne 1 ]; then echo "run: the network did not commit a block; see the lo
 nonce=$(cat "$NET/run.nonce" 2>/dev/null || echo 1)
 txid=
 for _ in $(seq 1 200); do
-  $PY tests/sh/node_mktx.py "$NET" "$nonce" $((1000 + nonce)) >"$NET/run.tx"
+  org=$((1000 + nonce))
+  "$BIN/thingchain" tx build gov.register_org --id $org --name "org-$org" --roles operator --threshold 1 \
+    --pub-key "$NET/gov/gov1.key" --key "$NET/gov/gov1.key" --key "$NET/gov/gov2.key" --nonce "$nonce" \
+    --genesis "$NET/genesis.cbor" -o "$NET/run.tx" >/dev/null || { echo "run: tx build failed"; break; }
   resp=$(curl -s --max-time 5 --data-binary @"$NET/run.tx" "http://${apis[1]}/tx")
   if echo "$resp" | grep -q '"pending"\|"duplicate"'; then
     txid=$($PY -c 'import json,sys; print(json.loads(sys.argv[1])["tx"])' "$resp"); break

@@ -29,6 +29,9 @@ typedef struct tc_config {
     char peers[TC_CONFIG_PEERS_MAX][TC_CONFIG_ADDR_MAX];
     int log_level;                     /* enum tc_log_level */
     int validator;                     /* 1: vote if the key is in the set */
+    int full;                          /* mode = full: never signs, follows (docs/node.md) */
+    size_t nfull_nodes;                /* node keys of full nodes allowed to link */
+    uint8_t full_nodes[TC_CONFIG_PEERS_MAX][32];
     uint64_t block_interval_ms;        /* empty blocks at most this often */
     uint64_t block_max_txs;
     uint64_t block_max_bytes;
@@ -36,6 +39,7 @@ typedef struct tc_config {
     uint64_t mempool_max_bytes;
     uint64_t api_rate;                 /* API requests per second per client IP */
     uint64_t api_burst;                /* token-bucket depth per client IP */
+    uint64_t fw_store_max_bytes;       /* firmware chunk store bound (docs/firmware-ops.md) */
 } tc_config;
 
 /* Defaults (docs/node.md). */

@@ -65,6 +65,20 @@ void tc_ed25519_sign(uint8_t sig[TC_ED25519_SIG_LEN], const uint8_t *msg, size_t
  * a verifier must not reveal which part failed). */
 int tc_ed25519_verify(const uint8_t sig[TC_ED25519_SIG_LEN], const uint8_t *msg, size_t msg_len,
                       const uint8_t pub[TC_ED25519_PUB_LEN]);
+/* A memo of signatures already found valid (docs/node.md, "Mempool"): a
+ * node verifies a transaction's signatures on worker threads when it
+ * arrives, and block validation and commit then find them here instead of
+ * verifying again. The key is SHA-256("tc-sigmemo" || pub || sig || msg):
+ * a memo hit is exactly the same cryptographic question answered before.
+ * Only valid results are remembered. has/add must be thread-safe; ops is
+ * borrowed until replaced (NULL removes the memo). Set it before threads
+ * start. */
+typedef struct tc_sigmemo_ops {
+    void *ctx;
+    int (*has)(void *ctx, const uint8_t key[TC_SHA256_LEN]);
+    void (*add)(void *ctx, const uint8_t key[TC_SHA256_LEN]);
+} tc_sigmemo_ops;
+void tc_ed25519_set_memo(const tc_sigmemo_ops *ops);
 /* Checks a public key alone under the same rule: 0 or TC_ERR_BAD_KEY.
  * The ledger runs it when a key is registered. */
 int tc_ed25519_check_pub(const uint8_t pub[TC_ED25519_PUB_LEN]);

@@ -36,5 +36,11 @@ int tc_http_get(int *status, uint8_t **body, size_t *len, char *ctype, size_t ct
 typedef int (*tc_http_chunk_fn)(void *ctx, const char *p, size_t n);
 int tc_http_stream(int *status, tc_err *err, const char *base_url, const char *path, const char *accept,
                    int timeout_ms, tc_http_chunk_fn fn, void *ctx);
+/* The same for binary answers and extra request headers: *resp_len (may be
+ * NULL) is the body length kept; headers (may be NULL) are extra header
+ * lines, each ending in "\r\n" (e.g. "Range: bytes=0-99\r\n"). */
+int tc_http_request_ex(int *status, char *resp, size_t cap, size_t *resp_len, tc_err *err, const char *method,
+                       const char *base_url, const char *path, const char *content_type, const char *headers,
+                       const uint8_t *body, size_t body_len, int timeout_ms);
 
 #endif

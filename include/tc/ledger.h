@@ -34,4 +34,13 @@ typedef struct tc_block_ctx {
 int tc_ledger_apply(tc_state *st, tc_err *err, const uint8_t *tx, size_t tx_len,
                     const tc_block_ctx *ctx, int sig_checked);
 
+/* The public keys that may sign tx for its signer in state st (read
+ * only): the device's identity key, or the signer's key set. Lets a node
+ * verify the signatures on worker threads before admission (docs/node.md,
+ * "Mempool"); admission itself still runs tc_ledger_apply. pubs receives
+ * *n contiguous 32-byte keys (cap keys at most); *multi is 1 for a key set.
+ * 0, or the error tc_ledger_apply would report for an unknown signer. */
+int tc_ledger_signer_keys(tc_state *st, tc_err *err, uint8_t *pubs, size_t cap, size_t *n, int *multi,
+                          const uint8_t *tx, size_t tx_len);
+
 #endif

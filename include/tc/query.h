@@ -136,11 +136,27 @@ typedef struct tc_query_rollout {
 int tc_query_rollout_status(struct tc_store *s, tc_query_rollout *out, uint64_t height,
                             uint64_t org, uint64_t rollout_id);
 
-/* Anchor record by its root ('A' + root) with its proof. Anchor records do
- * not carry message digests, so there is no lookup by digest: a device
- * proves a message by the anchor's root and its own Merkle path. */
+/* Anchor record by its root ('A' + root) with its proof (io/query_anchor.c). */
 int tc_query_anchor(struct tc_store *s, uint8_t *val, size_t cap, size_t *val_len,
                     uint8_t *proof, size_t proof_cap, size_t *proof_len, uint64_t height,
                     const uint8_t root[32]);
+
+/* The anchor holding a message digest at height (anchors whose
+ * transaction listed their digests, body key 5; docs/ledger.md). The
+ * earliest such anchor at or below height wins. Proof of the message:
+ * tc_hist_verify_inclusion(root, index, size, SHA-256(0x00 || digest),
+ * path, path_len), then the record 'A' || root (key) and its state proof
+ * from tc_query_anchor / tc_query_record at the same height.
+ * TC_ERR_NOT_FOUND if no anchor at or below height lists the digest. */
+typedef struct tc_query_anchor_hit {
+    uint8_t key[1 + 32];       /* 'A' || root: the anchor record's state key */
+    uint8_t root[32];
+    uint64_t height;           /* block that anchored it */
+    uint64_t index, size;      /* leaf index of the digest; number of digests */
+    uint8_t path[8 * 32];      /* path_len (<= TC_ANCHOR_PATH_MAX) hashes, leaf end first */
+    size_t path_len;
+} tc_query_anchor_hit;
+int tc_query_anchor_by_digest(struct tc_store *s, tc_query_anchor_hit *out, uint64_t height,
+                              const uint8_t digest[32]);
 
 #endif

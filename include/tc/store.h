@@ -23,7 +23,7 @@
 #include "tc/block.h"
 #include "tc/errors.h"
 
-#define TC_STORE_SCHEMA 1
+#define TC_STORE_SCHEMA 2
 /* State-tree versions kept provable (queries at older heights fail with
  * TC_ERR_SMT_VERSION). */
 #define TC_STORE_KEEP_VERSIONS 1024u

@@ -89,7 +89,9 @@ expect 1 "net init refuses existing dir" "$T" net init --validators 4 --dir "$D"
 [ "$(cat "$D/node0/node.key")" = "$old" ] && ok || bad "refused init changed a key"
 expect 0 "net init --force" "$T" net init --validators 1 --full-nodes 1 --dir "$D" --force
 [ "$(cat "$D/node0/node.key")" != "$old" ] && ok || bad "--force kept the old key"
-grep -qx 'validator = no' "$D/node1/node.conf" && ok || bad "full node conf"
+grep -qx "validator = no" "$D/node1/node.conf" && grep -qx "mode = full" "$D/node1/node.conf" && ok || bad "full node conf"
+fpub=$("$T" keys show --json "$D/node1/node.key" | $PY -c 'import json,sys; print(json.load(sys.stdin)["public_key"])')
+grep -qx "full_nodes = $fpub" "$D/node0/node.conf" && ok || bad "validators admit the full node's key (full_nodes)"
 expect 0 "net genesis after --force" "$T" net genesis "$D/genesis.cbor"
 grep -q '^validators  *1$' "$tmp/out" && ok || bad "one validator after --force"
 expect 0 "net init --hosts" "$T" net init --validators 2 --dir "$tmp/multi" --hosts 10.0.0.1,10.0.0.2

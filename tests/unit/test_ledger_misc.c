@@ -2,11 +2,13 @@
 #include <string.h>
 
 #include "ledger_fixture.h"
+#include "tc/anchor.h"
+#include "tc/history.h"
 #include "test.h"
 
 static fixture_chain C;
 static tc_err E;
-static uint8_t B[4096];
+static uint8_t B[16384];
 static size_t BL, N;
 static tc_cbor_enc e;
 static fixture_device D;
@@ -141,11 +143,93 @@ static void test_anchors(void)
     CHECK_ERR(fixture_dev(&C, &E, TC_TX_ANCHOR, ghost.id, ghost.sec, B, BL), TC_ERR_LEDGER_UNKNOWN_DEVICE);
 }
 
+/* Anchors listing their digests (body key 5): the rule recomputes the
+ * RFC 9162 root. Digest i of a batch is SHA-256 of "m" || seed || i. */
+static uint8_t DG[300][32];
+static void digests(unsigned seed, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        uint8_t m[16];
+        m[0] = 'm'; m[1] = (uint8_t)seed;
+        memcpy(m + 2, &i, sizeof i);
+        tc_sha256(DG[i], m, 2 + sizeof i);
+    }
+}
+static void anc_list(const uint8_t root[32], uint64_t count, size_t listed)
+{
+    begin();
+    tc_cbor_put_map(&e, 5);
+    tc_cbor_put_uint(&e, 1); tc_cbor_put_bytes(&e, root, 32);
+    tc_cbor_put_uint(&e, 2); tc_cbor_put_uint(&e, count);
+    tc_cbor_put_uint(&e, 3); tc_cbor_put_uint(&e, 900000);
+    tc_cbor_put_uint(&e, 4); tc_cbor_put_uint(&e, 950000);
+    tc_cbor_put_uint(&e, 5); tc_cbor_put_array(&e, listed);
+    for (size_t i = 0; i < listed; i++) tc_cbor_put_bytes(&e, DG[i], 32);
+    end();
+}
+
+static void test_anchor_digests(void)
+{
+    uint8_t root[32];
+    setup();
+    /* accepted: the root over the listed digests, count = their number */
+    digests(1, 5);
+    tc_anchor_root(root, &DG[0][0], 5);
+    anc_list(root, 5, 5);
+    CHECK_OK(fixture_dev(&C, &E, TC_TX_ANCHOR, D.id, D.sec, B, BL));
+    uint8_t key[33], val[256];
+    size_t vl;
+    key[0] = 'A';
+    memcpy(key + 1, root, 32);
+    CHECK_OK(tc_state_get(C.st, val, sizeof val, &vl, key, sizeof key));
+    CHECK(vl < 120); /* the record does not grow with the digests */
+    /* a single digest: the root is its leaf hash */
+    digests(2, 1);
+    tc_hist_leaf_hash(root, DG[0], 32);
+    anc_list(root, 1, 1);
+    CHECK_OK(fleet(TC_TX_ANCHOR));
+    /* wrong root */
+    digests(3, 7);
+    tc_anchor_root(root, &DG[0][0], 6);
+    anc_list(root, 7, 7);
+    CHECK_ERR(fleet(TC_TX_ANCHOR), TC_ERR_LEDGER_ANCHOR_DIGESTS);
+    CHECK(strstr(E.msg, "root") != NULL);
+    /* count mismatch, both ways */
+    tc_anchor_root(root, &DG[0][0], 7);
+    anc_list(root, 8, 7);
+    CHECK_ERR(fleet(TC_TX_ANCHOR), TC_ERR_LEDGER_ANCHOR_DIGESTS);
+    CHECK(strstr(E.msg, "count is 8 but 7 digests") != NULL);
+    anc_list(root, 6, 7);
+    CHECK_ERR(fleet(TC_TX_ANCHOR), TC_ERR_LEDGER_ANCHOR_DIGESTS);
+    /* duplicates, even with a root made over them */
+    memcpy(DG[5], DG[2], 32);
+    tc_anchor_root(root, &DG[0][0], 7);
+    anc_list(root, 7, 7);
+    CHECK_ERR(fleet(TC_TX_ANCHOR), TC_ERR_LEDGER_ANCHOR_DIGESTS);
+    CHECK(strstr(E.msg, "digest 5 repeats digest 2") != NULL);
+    /* a digest of the wrong size; an empty list; more than 256 */
+    digests(4, 3);
+    tc_anchor_root(root, &DG[0][0], 3);
+    anc_list(root, 3, 3);
+    B[BL - 33] = 0x58; B[BL - 32] = 0x1f; /* last digest: 31 bytes + trailing byte */
+    CHECK(fleet(TC_TX_ANCHOR) != 0);
+    anc_list(root, 3, 0);
+    CHECK_ERR(fleet(TC_TX_ANCHOR), TC_ERR_LEDGER_MALFORMED);
+    digests(5, 257);
+    anc_list(root, 257, 257);
+    CHECK_ERR(fleet(TC_TX_ANCHOR), TC_ERR_LEDGER_OVERSIZE);
+    /* the largest batch is accepted */
+    tc_anchor_root(root, &DG[0][0], 256);
+    anc_list(root, 256, 256);
+    CHECK_OK(fleet(TC_TX_ANCHOR));
+}
+
 int main(void)
 {
     RUN(test_services);
     RUN(test_policies);
     RUN(test_anchors);
+    RUN(test_anchor_digests);
     fixture_chain_free(&C);
     return test_summary();
 }

@@ -83,6 +83,22 @@ static void test_lists_and_proofs(void)
     CHECK_EQ(pg.n, 20);
     CHECK_OK(tc_query_list(s, &pg, 2, TC_IDX_DEV_ATTR, ik, ikn, NULL, 0, 100));
     CHECK_EQ(pg.n, 16);
+    /* model "sensor": devices 0..9 changed owner and color but not model, so
+     * they stay listed at both heights (their row was not reopened); the
+     * deleted gateway 59 leaves the "gateway" list at height 2 only */
+    CHECK_OK(tc_query_list(s, &pg, 1, TC_IDX_DEV_MODEL, (const uint8_t *)"sensor", 6, NULL, 0, 100));
+    CHECK_EQ(pg.n, 30);
+    CHECK_OK(tc_query_list(s, &pg, 2, TC_IDX_DEV_MODEL, (const uint8_t *)"sensor", 6, NULL, 0, 100));
+    CHECK_EQ(pg.n, 30);
+    CHECK_OK(tc_query_list(s, &pg, 1, TC_IDX_DEV_MODEL, (const uint8_t *)"gateway", 7, NULL, 0, 100));
+    CHECK_EQ(pg.n, 30);
+    CHECK_OK(tc_query_list(s, &pg, 2, TC_IDX_DEV_MODEL, (const uint8_t *)"gateway", 7, NULL, 0, 100));
+    CHECK_EQ(pg.n, 29);
+    /* group "fleet" is unchanged for all: 60 then 59 */
+    CHECK_OK(tc_query_list(s, &pg, 2, TC_IDX_DEV_GROUP, (const uint8_t *)"fleet", 5, NULL, 0, 100));
+    CHECK_EQ(pg.n, 59);
+    CHECK_OK(tc_query_attr_ikey(ik, &ikn, "color", 5, "red", 3));
+    CHECK_OK(tc_query_list(s, &pg, 2, TC_IDX_DEV_ATTR, ik, ikn, NULL, 0, 100));
     /* each listed record is provable against the height's state root */
     tc_header h2;
     CHECK_OK(tc_store_header(s, &h2, NULL, 2));

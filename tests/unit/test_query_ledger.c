@@ -3,6 +3,8 @@
  * with expiry at the height's time, config precedence, applicable firmware,
  * rollout status, anchors by root; answers checked against state proofs. */
 #include "store_fixture.h"
+#include "tc/anchor.h"
+#include "tc/history.h"
 #include "tc/query.h"
 #include "tc/smt.h"
 #include "test.h"
@@ -396,6 +398,62 @@ static void test_anchor(void)
     CHECK_ERR(tc_query_anchor(C.s, val, sizeof val, &vl, NULL, 0, NULL, h - 1, root), TC_ERR_NOT_FOUND);
 }
 
+/* Anchors listing their digests: found by digest with a path that
+ * verifies under the anchored root, whose record is proven under the state
+ * root; an absent digest, or a height before the anchor: not found. */
+static void test_anchor_by_digest(void)
+{
+    static uint8_t body[4096];
+    uint8_t dg[5][32], root[32], val[512], proof[TC_SMT_PROOF_MAX], kh[32], vh[32], leaf[32];
+    size_t vl, pl;
+    tc_cbor_enc e;
+    for (int i = 0; i < 5; i++) tc_sha256(dg[i], &i, sizeof i);
+    tc_anchor_root(root, &dg[0][0], 5);
+    tc_cbor_enc_init(&e, body, sizeof body);
+    tc_cbor_put_map(&e, 5);
+    tc_cbor_put_uint(&e, 1); tc_cbor_put_bytes(&e, root, 32);
+    tc_cbor_put_uint(&e, 2); tc_cbor_put_uint(&e, 5);
+    tc_cbor_put_uint(&e, 3); tc_cbor_put_uint(&e, C.time_ms - 500);
+    tc_cbor_put_uint(&e, 4); tc_cbor_put_uint(&e, C.time_ms);
+    tc_cbor_put_uint(&e, 5); tc_cbor_put_array(&e, 5);
+    for (int i = 0; i < 5; i++) tc_cbor_put_bytes(&e, dg[i], 32);
+    CHECK_OK(lx_dev_tx(&C, TC_TX_ANCHOR, &D[1], &e));
+    commit_all(1000);
+    uint64_t h = tc_store_height(C.s);
+    tc_header hd;
+    CHECK_OK(tc_store_header(C.s, &hd, NULL, h));
+    for (uint64_t i = 0; i < 5; i++) {
+        tc_query_anchor_hit hit;
+        CHECK_OK(tc_query_anchor_by_digest(C.s, &hit, h, dg[i]));
+        CHECK_EQ(hit.index, i);
+        CHECK_EQ(hit.size, 5);
+        CHECK_EQ(hit.height, h);
+        CHECK_MEM(hit.root, root, 32);
+        tc_hist_leaf_hash(leaf, dg[i], 32);
+        CHECK_OK(tc_hist_verify_inclusion(hit.root, hit.index, hit.size, leaf, hit.path, hit.path_len));
+        /* the record under the state root of that height */
+        CHECK_OK(tc_query_record(C.s, val, sizeof val, &vl, proof, sizeof proof, &pl, h, hit.key, sizeof hit.key));
+        tc_sha256(kh, hit.key, sizeof hit.key);
+        tc_sha256(vh, val, vl);
+        CHECK_OK(tc_smt_verify(hd.state_root, kh, vh, proof, pl));
+        /* the path does not prove the digest at another index */
+        CHECK(tc_hist_verify_inclusion(hit.root, (i + 1) % 5, hit.size, leaf, hit.path, hit.path_len) != 0);
+    }
+    tc_query_anchor_hit hit;
+    uint8_t absent[32];
+    memset(absent, 0x77, 32);
+    CHECK_ERR(tc_query_anchor_by_digest(C.s, &hit, h, absent), TC_ERR_NOT_FOUND);
+    CHECK_ERR(tc_query_anchor_by_digest(C.s, &hit, h - 1, dg[0]), TC_ERR_NOT_FOUND);
+    CHECK_ERR(tc_query_anchor_by_digest(C.s, &hit, h + 1, dg[0]), TC_ERR_NOT_FOUND);
+    /* a rejected anchor (the same root again) is not indexed */
+    size_t acc = 9;
+    CHECK_OK(lx_dev_tx(&C, TC_TX_ANCHOR, &D[1], &e));
+    CHECK_OK(lx_commit(&C, 1000, &acc, 0));
+    CHECK_EQ(acc, 0);
+    CHECK_OK(tc_query_anchor_by_digest(C.s, &hit, tc_store_height(C.s), dg[3]));
+    CHECK_EQ(hit.height, h);
+}
+
 int main(void)
 {
     tc_crypto_init();
@@ -404,6 +462,7 @@ int main(void)
     RUN(test_config);
     RUN(test_firmware);
     RUN(test_anchor);
+    RUN(test_anchor_by_digest);
     tc_store_close(C.s);
     fx_rm(DIR);
     return test_summary();

@@ -150,6 +150,35 @@ static void test_two_stores_agree_and_reopen(void)
     for (int i = 0; i < NB; i++) tc_free(blocks[i]);
 }
 
+/* A schema-1 file (no anchor digest table) is upgraded in place at open. */
+static void test_schema_1_upgraded(void)
+{
+    char p[450];
+    path_in(p, sizeof p, "schema1.db");
+    tc_store *s;
+    tc_err err;
+    CHECK_OK(fx_open_genesis(&s, p));
+    uint64_t h = tc_store_height(s);
+    tc_store_close(s);
+    sqlite3 *db;
+    CHECK(sqlite3_open(p, &db) == SQLITE_OK);
+    CHECK(sqlite3_exec(db, "DROP TABLE anchor_digest; UPDATE meta SET v = 1 WHERE k = 'schema'",
+                       NULL, NULL, NULL) == SQLITE_OK);
+    sqlite3_close(db);
+    tc_err_clear(&err);
+    CHECK_OK(tc_store_open(&s, &err, p, fx_apply));
+    CHECK_EQ(tc_store_height(s), h);
+    tc_store_close(s);
+    sqlite3_stmt *st;
+    CHECK(sqlite3_open(p, &db) == SQLITE_OK);
+    CHECK(sqlite3_prepare_v2(db, "SELECT v FROM meta WHERE k = 'schema'", -1, &st, NULL) == SQLITE_OK);
+    CHECK(sqlite3_step(st) == SQLITE_ROW);
+    CHECK_EQ(sqlite3_column_int64(st, 0), TC_STORE_SCHEMA);
+    sqlite3_finalize(st);
+    CHECK(sqlite3_exec(db, "SELECT count(*) FROM anchor_digest", NULL, NULL, NULL) == SQLITE_OK);
+    sqlite3_close(db);
+}
+
 static void test_newer_schema_refused(void)
 {
     char p[450];
@@ -249,6 +278,7 @@ int main(void)
     fx_tmpdir(dir, sizeof dir, "store");
     RUN(test_two_stores_agree_and_reopen);
     RUN(test_newer_schema_refused);
+    RUN(test_schema_1_upgraded);
     RUN(test_disk_full);
     fx_rm(dir);
     return test_summary();
