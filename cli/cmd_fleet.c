@@ -13,13 +13,13 @@
 static const char usage[] =
     "thingchain fleet --devices N --node URL[,URL...] --net DIR [--seed S] [--steps LIST]\n"
     "                 [--threads T] [--timeout MS] [--commit-timeout S] [--json] [--quiet] [--story]\n"
-    "  LIST: comma-separated, from manufacture,claim,boot,discover,channel,anchor,config,attacks\n"
+    "  LIST: comma-separated, from manufacture,claim,boot,discover,channel,anchor,config,firmware,attacks\n"
     "        (default: all; channel includes the signed messages)";
 
 static const char *const STEP_ARG[] = {"manufacture", "claim", "boot", "discover", "channel", NULL, "anchor",
-                                       "config", "attacks"};
+                                       "config", "firmware", "attacks"};
 /* A step needs the device state an earlier step of the same run built. */
-static const int NEEDS[ST_COUNT] = {-1, -1, -1, ST_BOOT, ST_DISCOVER, -1, ST_CHANNEL, ST_BOOT, ST_BOOT};
+static const int NEEDS[ST_COUNT] = {-1, -1, -1, ST_BOOT, ST_DISCOVER, -1, ST_CHANNEL, ST_BOOT, ST_BOOT, ST_BOOT};
 
 static int parse_steps(fleet *f, const char *list)
 {
@@ -41,7 +41,7 @@ static int parse_steps(fleet *f, const char *list)
 static int parse(fleet *f, int argc, char **argv)
 {
     static char nodes[4096];
-    const char *steps = "manufacture,claim,boot,discover,channel,anchor,config,attacks";
+    const char *steps = "manufacture,claim,boot,discover,channel,anchor,config,firmware,attacks";
     uint64_t v;
     int rc;
     nodes[0] = 0;
@@ -117,7 +117,7 @@ static int setup(fleet *f, tc_err *err)
 typedef int (*step_fn)(fleet *);
 static const step_fn RUN[ST_COUNT] = {fleet_step_manufacture, fleet_step_claim, fleet_step_boot, fleet_step_discover,
                                       fleet_step_channel, NULL, fleet_step_anchor, fleet_step_config,
-                                      fleet_step_attacks};
+                                      fleet_step_firmware, fleet_step_attacks};
 
 int cmd_fleet(int argc, char **argv)
 {
@@ -127,9 +127,10 @@ int cmd_fleet(int argc, char **argv)
                "the vendor (DIR/orgs/vendor keys) manufactures them, the operator (DIR/orgs/operator)\n"
                "claims them into waves wave-1 (1 %%), wave-2 (10 %%), wave-3; each device proves its\n"
                "enrollment, discovers a service, opens a Noise_KK channel, sends signed messages that\n"
-               "get anchored, applies a config update; a sample refuses tampered, stale and rolled-back\n"
-               "answers. Devices are spread over the nodes; device keys come from --seed (default 1;\n"
-               "use a new seed to add a new fleet to a network). Prints a table of steps (ok, failed,\n"
+               "get anchored, applies a config update, installs a firmware release rolled out in waves;\n"
+               "a sample refuses tampered, stale and rolled-back answers. Devices are spread over the\n"
+               "nodes; device keys come from --seed (default 1; use a new seed to add a new fleet to\n"
+               "a network). Prints a table of steps (ok, failed,\n"
                "refused attacks, p50/p99 latency) or --json; progress on stderr. Exit 1 if any\n"
                "step failed for any device. --story prints what each step does in plain words.\n",
                usage);

@@ -21,6 +21,7 @@
 #include "tc/errors.h"
 #include "tc/tx.h"
 #include "tcdev/device.h"
+#include "tcdev/firmware.h"
 
 #define FLEET_NODES_MAX  16
 #define FLEET_WAVES      3
@@ -32,7 +33,7 @@
 /* Steps, in the order they run (docs/fleet.md). */
 enum {
     ST_MANUFACTURE, ST_CLAIM, ST_BOOT, ST_DISCOVER, ST_CHANNEL, ST_MESSAGES, ST_ANCHOR,
-    ST_CONFIG, ST_ATTACKS, ST_COUNT
+    ST_CONFIG, ST_FIRMWARE, ST_ATTACKS, ST_COUNT
 };
 
 /* One simulated device. */
@@ -60,6 +61,7 @@ typedef struct fdev {
     tcdev_device_record rec;  /* its own proven record */
     tcdev_device_record peer_rec;
     tcdev_light st;           /* its light-client view (about 6.6 KiB) */
+    tcdev_fw fw;              /* its firmware updater state (persisted on a real device) */
 } fdev;
 
 /* Per-step counters and latencies. */
@@ -99,6 +101,7 @@ typedef struct fleet {
     uint8_t vendor_sec[2][64];
     uint8_t op_sec[64];
     uint8_t cfg_pub[32], cfg_sec[64];
+    uint8_t rel_pub[2][32], rel_sec[2][64]; /* the vendor's release key set (2-of-2) */
     uint64_t op_nonce, vendor_nonce, cfg_nonce;
     /* gateway batch (messages step -> anchor step) */
     uint8_t (*digests)[32];
@@ -113,6 +116,8 @@ typedef struct fleet {
 void fleet_keys_device(fdev *d, uint64_t seed, size_t i);
 /* The operator's config key (role 3), also derived from the seed. */
 void fleet_keys_config(uint8_t pub[32], uint8_t sec[64], uint64_t seed);
+/* The vendor's release keys r (0, 1), derived the same way. */
+void fleet_keys_release(uint8_t pub[32], uint8_t sec[64], uint64_t seed, unsigned r);
 int fleet_keys_orgs(fleet *f, tc_err *err);
 
 /* ---- fleet_net.c: HTTP with retries (429/503 back off, I/O retried) ---- */
@@ -132,6 +137,13 @@ int fleet_wait(fleet *f, tc_err *err, uint64_t *code, uint64_t *height, int node
 /* The signer's last committed-or-pending nonce from the node ('N' key). */
 int fleet_nonce(fleet *f, tc_err *err, uint64_t *nonce, int node, const uint8_t *signer, size_t len);
 
+/* GET path with "Range: bytes=first-last" into buf (206 expected). */
+int fleet_range(fleet *f, tc_err *err, uint8_t *buf, size_t cap, size_t *len, int node, const char *path,
+                uint64_t first, uint64_t last);
+/* POST body (content type ctype); non-2xx is TC_ERR_API_ANSWER with the node's message. */
+int fleet_post(fleet *f, tc_err *err, int *status, int node, const char *path, const char *ctype,
+               const uint8_t *body, size_t len);
+
 /* ---- fleet_tx.c: bodies + signatures through include/tc/tx.h ---- */
 /* Signs payload(type, signer, nonce, body) with 1 key (device: COSE_Sign1)
  * or a key set (COSE_Sign). out: TC_TX_MAX + 4096 bytes. */
@@ -145,7 +157,13 @@ int fleet_body_service(uint8_t *out, size_t cap, size_t *len, const fdev *d, con
                        uint64_t expiry_ms);
 int fleet_body_anchor(uint8_t *out, size_t cap, size_t *len, const uint8_t root[32], uint64_t count,
                       uint64_t first_ms, uint64_t last_ms);
-int fleet_body_setkeys(uint8_t *out, size_t cap, size_t *len, unsigned role, const uint8_t pub[32]);
+int fleet_body_setkeys(uint8_t *out, size_t cap, size_t *len, unsigned role, unsigned k, const uint8_t (*pubs)[32],
+                       size_t n);
+int fleet_body_release(uint8_t *out, size_t cap, size_t *len, uint64_t version, const uint8_t digest[32],
+                       uint64_t size, uint32_t chunk_size, const uint8_t root[32], uint64_t min_prior,
+                       uint64_t expiry_ms);
+int fleet_body_rollout(uint8_t *out, size_t cap, size_t *len, uint64_t id, uint64_t version);
+int fleet_body_control(uint8_t *out, size_t cap, size_t *len, uint64_t id, unsigned action);
 int fleet_body_config(uint8_t *out, size_t cap, size_t *len, const char *group, const char *name,
                       uint64_t version, const uint8_t *doc, size_t doc_len, uint64_t expiry_ms);
 
@@ -185,6 +203,7 @@ int fleet_step_discover(fleet *f);
 int fleet_step_channel(fleet *f);   /* channel + messages */
 int fleet_step_anchor(fleet *f);
 int fleet_step_config(fleet *f);
+int fleet_step_firmware(fleet *f);
 int fleet_step_attacks(fleet *f);
 
 #endif

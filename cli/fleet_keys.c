@@ -49,6 +49,14 @@ void fleet_keys_config(uint8_t pub[32], uint8_t sec[64], uint64_t seed)
     tc_wipe(s, sizeof s);
 }
 
+void fleet_keys_release(uint8_t pub[32], uint8_t sec[64], uint64_t seed, unsigned r)
+{
+    uint8_t s[32];
+    derive(s, seed, UINT64_MAX - 1 - r, "vendor-release");
+    tc_ed25519_keypair(pub, sec, s);
+    tc_wipe(s, sizeof s);
+}
+
 int fleet_keys_orgs(fleet *f, tc_err *err)
 {
     char p[4096];
@@ -62,5 +70,6 @@ int fleet_keys_orgs(fleet *f, tc_err *err)
         if (rc) return tc_err_wrap(err, "the fleet signs with the keys `thingchain net init` wrote");
     }
     fleet_keys_config(f->cfg_pub, f->cfg_sec, f->seed);
+    for (unsigned r = 0; r < 2; r++) fleet_keys_release(f->rel_pub[r], f->rel_sec[r], f->seed, r);
     return 0;
 }

@@ -174,3 +174,38 @@ int fleet_nonce(fleet *f, tc_err *err, uint64_t *nonce, int node, const uint8_t 
     json_decref(j);
     return 0;
 }
+
+int fleet_range(fleet *f, tc_err *err, uint8_t *buf, size_t cap, size_t *len, int node, const char *path,
+                uint64_t first, uint64_t last)
+{
+    char hdr[96];
+    snprintf(hdr, sizeof hdr, "Range: bytes=%llu-%llu\r\n", (unsigned long long)first, (unsigned long long)last);
+    double end = fleet_now() + f->timeout_ms / 1000.0, wait = 0.02;
+    int io_errors = 0;
+    for (;;) {
+        int status = 0;
+        int rc = tc_http_request_ex(&status, (char *)buf, cap, len, err, "GET", f->nodes[node], path, NULL, hdr,
+                                    NULL, 0, f->timeout_ms);
+        if (rc && (rc != TC_ERR_IO || ++io_errors > 3 || fleet_now() > end)) return rc;
+        if (!rc && status == 206) return 0;
+        if (!rc && status != 429 && status != 503)
+            return tc_err_set(err, TC_ERR_API_ANSWER, "GET %s (Range %llu-%llu): HTTP %d", path,
+                              (unsigned long long)first, (unsigned long long)last, status);
+        if (fleet_now() > end) return tc_err_set(err, TC_ERR_API_ANSWER, "GET %s: HTTP %d until the deadline", path, status);
+        nap(wait);
+        wait = wait * 2 > 0.5 ? 0.5 : wait * 2;
+    }
+}
+
+int fleet_post(fleet *f, tc_err *err, int *status, int node, const char *path, const char *ctype,
+               const uint8_t *body, size_t len)
+{
+    uint8_t *resp;
+    size_t rl;
+    int rc = tc_http_get(status, &resp, &rl, NULL, 0, err, "POST", f->nodes[node], path, NULL, ctype, body, len,
+                         f->timeout_ms);
+    if (rc) return rc;
+    if (*status >= 300) rc = node_error(err, TC_ERR_API_ANSWER, *status, resp, rl, path);
+    tc_free(resp);
+    return rc;
+}

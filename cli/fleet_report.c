@@ -17,7 +17,7 @@
 #include "tc/hex.h"
 
 static const char *const NAMES[ST_COUNT] = {"manufacture", "claim", "boot", "discover", "channel",
-                                            "messages", "anchor", "config", "attacks"};
+                                            "messages", "anchor", "config", "firmware", "attacks"};
 
 static pthread_t g_thr;
 static volatile int g_stop;

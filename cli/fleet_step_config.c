@@ -101,7 +101,7 @@ static int publish(fleet *f, tc_err *err)
     tc_signer_org(admin, FLEET_OPERATOR, TC_KEYS_ADMIN);
     tc_signer_org(cfgs, FLEET_OPERATOR, TC_KEYS_CONFIG);
     int rc = fleet_nonce(f, err, &f->op_nonce, 0, admin, sizeof admin);
-    if (!rc) rc = fleet_body_setkeys(body, sizeof body, &bl, TC_KEYS_CONFIG, f->cfg_pub);
+    if (!rc) rc = fleet_body_setkeys(body, sizeof body, &bl, TC_KEYS_CONFIG, 1, (const uint8_t(*)[32])f->cfg_pub, 1);
     if (!rc) rc = fleet_tx_sign(f, txs[0], sizeof txb[0], &lens[0], TC_TX_ORG_SET_KEYS, admin, sizeof admin,
                                 f->op_nonce + 1, body, bl, (const uint8_t(*)[64])&f->op_sec, 1, 0);
     if (!rc) rc = fleet_submit(f, err, id, 0, txs[0], lens[0]);

@@ -29,6 +29,12 @@ static const char *const STORY[ST_COUNT] = {
     "Configuration: the operator publishes a signed config document for each wave. Each of the %N\n"
     "devices checks it came from its owner, targets its group, is newer than what it runs and has\n"
     "not expired; applies it; reports back with a transaction it signs itself.",
+    "Firmware: the vendor publishes a release signed by BOTH its release keys and uploads the\n"
+    "image to the nodes; the operator rolls it out in waves (wave-1, then wave-2, then wave-3).\n"
+    "Each of the %N devices in a started wave checks the release, its approval and its own wave\n"
+    "from the ledger, downloads the image chunk by chunk (each chunk checked as it arrives),\n"
+    "checks the whole image, installs it and reports. A mirror that flips one bit in a chunk, and\n"
+    "the same release offered again after install, are refused:",
     "Attacks, on a sample of the %N devices: a tampered answer (a lying mirror flips one bit), a\n"
     "stale answer (an old view of the ledger), the config it already runs offered again (a\n"
     "rollback). Each must be refused, with a specific error:",

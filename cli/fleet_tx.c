@@ -114,16 +114,68 @@ int fleet_body_anchor(uint8_t *out, size_t cap, size_t *len, const uint8_t root[
     return tc_cbor_enc_finish(&e, len);
 }
 
-/* org.set_keys {1 role, 2 {1 k = 1, 2 [pub]}}. */
-int fleet_body_setkeys(uint8_t *out, size_t cap, size_t *len, unsigned role, const uint8_t pub[32])
+/* org.set_keys {1 role, 2 {1 k, 2 [pub, ...]}}. */
+int fleet_body_setkeys(uint8_t *out, size_t cap, size_t *len, unsigned role, unsigned k, const uint8_t (*pubs)[32],
+                       size_t n)
 {
     tc_cbor_enc e;
     tc_cbor_enc_init(&e, out, cap);
     tc_cbor_put_map(&e, 2);
     tc_cbor_put_uint(&e, 1); tc_cbor_put_uint(&e, role);
     tc_cbor_put_uint(&e, 2); tc_cbor_put_map(&e, 2);
-    tc_cbor_put_uint(&e, 1); tc_cbor_put_uint(&e, 1);
-    tc_cbor_put_uint(&e, 2); tc_cbor_put_array(&e, 1); tc_cbor_put_bytes(&e, pub, 32);
+    tc_cbor_put_uint(&e, 1); tc_cbor_put_uint(&e, k);
+    tc_cbor_put_uint(&e, 2); tc_cbor_put_array(&e, n);
+    for (size_t i = 0; i < n; i++) tc_cbor_put_bytes(&e, pubs[i], 32);
+    return tc_cbor_enc_finish(&e, len);
+}
+
+/* fw.release {1 model, 2 version, 3 digest, 4 size, 5 chunk size, 6 root, 7 min prior, 8 expiry}. */
+int fleet_body_release(uint8_t *out, size_t cap, size_t *len, uint64_t version, const uint8_t digest[32],
+                       uint64_t size, uint32_t chunk_size, const uint8_t root[32], uint64_t min_prior,
+                       uint64_t expiry_ms)
+{
+    tc_cbor_enc e;
+    tc_cbor_enc_init(&e, out, cap);
+    tc_cbor_put_map(&e, 8);
+    tc_cbor_put_uint(&e, 1); tc_cbor_put_cstr(&e, FLEET_MODEL);
+    tc_cbor_put_uint(&e, 2); tc_cbor_put_uint(&e, version);
+    tc_cbor_put_uint(&e, 3); tc_cbor_put_bytes(&e, digest, 32);
+    tc_cbor_put_uint(&e, 4); tc_cbor_put_uint(&e, size);
+    tc_cbor_put_uint(&e, 5); tc_cbor_put_uint(&e, chunk_size);
+    tc_cbor_put_uint(&e, 6); tc_cbor_put_bytes(&e, root, 32);
+    tc_cbor_put_uint(&e, 7); tc_cbor_put_uint(&e, min_prior);
+    tc_cbor_put_uint(&e, 8); tc_cbor_put_uint(&e, expiry_ms);
+    return tc_cbor_enc_finish(&e, len);
+}
+
+/* fw.rollout {1 id, 2 vendor, 3 model, 4 version, 5 [["wave-1"], ["wave-2"], ["wave-3"]]}. */
+int fleet_body_rollout(uint8_t *out, size_t cap, size_t *len, uint64_t id, uint64_t version)
+{
+    tc_cbor_enc e;
+    tc_cbor_enc_init(&e, out, cap);
+    tc_cbor_put_map(&e, 5);
+    tc_cbor_put_uint(&e, 1); tc_cbor_put_uint(&e, id);
+    tc_cbor_put_uint(&e, 2); tc_cbor_put_uint(&e, FLEET_VENDOR);
+    tc_cbor_put_uint(&e, 3); tc_cbor_put_cstr(&e, FLEET_MODEL);
+    tc_cbor_put_uint(&e, 4); tc_cbor_put_uint(&e, version);
+    tc_cbor_put_uint(&e, 5); tc_cbor_put_array(&e, FLEET_WAVES);
+    for (int k = 1; k <= FLEET_WAVES; k++) {
+        char g[8] = "wave-0";
+        g[5] = (char)('0' + k);
+        tc_cbor_put_array(&e, 1);
+        tc_cbor_put_cstr(&e, g);
+    }
+    return tc_cbor_enc_finish(&e, len);
+}
+
+/* fw.rollout_control {1 id, 2 action (1 advance, 2 pause, 3 resume, 4 abort)}. */
+int fleet_body_control(uint8_t *out, size_t cap, size_t *len, uint64_t id, unsigned action)
+{
+    tc_cbor_enc e;
+    tc_cbor_enc_init(&e, out, cap);
+    tc_cbor_put_map(&e, 2);
+    tc_cbor_put_uint(&e, 1); tc_cbor_put_uint(&e, id);
+    tc_cbor_put_uint(&e, 2); tc_cbor_put_uint(&e, action);
     return tc_cbor_enc_finish(&e, len);
 }
 

@@ -45,8 +45,8 @@ committed them).
 In short: a vendor manufactured $DEVICES devices, an operator claimed them into three waves,
 every device proved its own enrollment from the ledger, found a service, opened an encrypted
 channel with keys it proved, sent signed messages that the network anchored, took a signed
-config update and reported it; tampered, stale and rolled-back answers were refused.
-Not shown yet: firmware releases rolled out in waves (the firmware work is merged separately).
+config update and reported it, and installed a firmware release rolled out wave by wave
+(each chunk checked on arrival); tampered, stale and rolled-back answers were refused.
 TXT
 echo
 echo "demo: $((SECONDS - t0)) s in all; $( [ $rc -eq 0 ] && echo 'every step ok' || echo 'SOME STEPS FAILED (see the table)')"

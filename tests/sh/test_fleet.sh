@@ -53,7 +53,7 @@ import json, sys
 r = json.load(open(sys.argv[1]))
 s = {x["step"]: x for x in r["steps"]}
 errs = []
-want = ["manufacture", "claim", "boot", "discover", "channel", "messages", "anchor", "config", "attacks"]
+want = ["manufacture", "claim", "boot", "discover", "channel", "messages", "anchor", "config", "firmware", "attacks"]
 if list(s) != want: errs.append("steps %s" % list(s))
 for n in want:
     x = s.get(n, {})
@@ -61,11 +61,13 @@ for n in want:
     d = 20 if n == "attacks" else 50
     if x.get("devices") != d: errs.append("%s devices %s, wanted %d" % (n, x.get("devices"), d))
     if not (0 <= x.get("p50_ms", -1) <= x.get("p99_ms", -1)): errs.append("%s latencies %s" % (n, x))
-for n, k in (("manufacture", 50), ("claim", 50), ("boot", 50), ("discover", 50), ("config", 50),
+for n, k in (("manufacture", 50), ("claim", 50), ("boot", 50), ("discover", 50), ("config", 50), ("firmware", 50),
              ("channel", 45), ("anchor", 50), ("messages", 45 * 3 + 45)):
     if s[n]["ok"] != k: errs.append("%s ok %s, wanted %d" % (n, s[n]["ok"], k))
 if s["messages"]["refused"] != 45: errs.append("replays refused %s, wanted 45" % s["messages"]["refused"])
 if s["attacks"]["refused"] != 60: errs.append("attacks refused %s, wanted 60" % s["attacks"]["refused"])
+# The first device of each of the 3 waves: a tampered chunk and a rollback refused.
+if s["firmware"]["refused"] != 6: errs.append("firmware refusals %s, wanted 6" % s["firmware"]["refused"])
 if r["anchor"]["messages"] != 180 or len(r["anchor"]["root"]) != 64: errs.append("anchor %s" % r["anchor"])
 if r["ok"] is not True or r["devices"] != 50: errs.append("ok/devices %s %s" % (r["ok"], r["devices"]))
 print("\n".join(errs), file=sys.stderr)
