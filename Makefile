@@ -154,6 +154,7 @@ bench: deps
 	@for b in $(BENCHES); do echo "== $$b"; $$b || exit 1; done
 	@echo "== bench/bench_fwserve.sh"; TC_REL=build/rel bash bench/bench_fwserve.sh
 	@echo "== bench/bench_node.sh"; bash bench/bench_node.sh
+	@echo "== bench/bench_fleet.sh"; bash bench/bench_fleet.sh
 
 device-check:
 	@bash scripts/check_layers.sh
