@@ -75,6 +75,7 @@ typedef struct fstep {
     char first_err[200];      /* the first failure, for the table */
     long total;               /* operations planned (progress) */
     long done;
+    long sent;                /* transactions submitted, awaiting commit (progress) */
 } fstep;
 
 typedef struct fleet {
@@ -96,6 +97,7 @@ typedef struct fleet {
     int step_on[ST_COUNT];
     fstep steps[ST_COUNT];
     int cur;                  /* running step (progress line) */
+    char note[32];            /* what the step is doing now, e.g. "wave 2/3" (progress line) */
     pthread_mutex_t mu;
     /* signer secrets (64-byte libsodium form) */
     uint8_t vendor_sec[2][64];

@@ -28,10 +28,13 @@ static void line(fleet *f, int final)
     pthread_mutex_lock(&f->mu);
     fstep *s = &f->steps[f->cur];
     long done = s->ok + s->fail, fail = s->fail;
-    long total = s->total;
+    long total = s->total, sent = s->sent;
+    char extra[64] = "";
+    if (!final && sent > done) snprintf(extra, sizeof extra, "  %ld tx sent", sent);
+    if (!final && f->note[0]) snprintf(extra + strlen(extra), sizeof extra - strlen(extra), "  %s", f->note);
     pthread_mutex_unlock(&f->mu);
-    fprintf(stderr, "%sfleet: %-11s %6ld/%-6ld failed %-5ld %7.1f s%s", f->tty ? "\r\033[K" : "", NAMES[f->cur],
-            done, total, fail, fleet_now() - f->t0, f->tty && !final ? "" : "\n");
+    fprintf(stderr, "%sfleet: %-11s %6ld/%-6ld failed %-5ld %7.1f s%s%s", f->tty ? "\r\033[K" : "", NAMES[f->cur],
+            done, total, fail, fleet_now() - f->t0, extra, f->tty && !final ? "" : "\n");
     fflush(stderr);
 }
 
@@ -80,6 +83,7 @@ void fleet_step_end(fleet *f)
 {
     fstep *s = &f->steps[f->cur];
     s->secs = fleet_now() - s->secs;
+    f->note[0] = 0;
     if (!f->quiet) line(f, 1);
 }
 

@@ -93,6 +93,9 @@ size_t fleet_commit_all(fleet *f, tc_err *err, int node, uint8_t **txs, size_t *
     for (; sent < n; sent++) {
         t[sent] = fleet_now();
         if (fleet_submit(f, err, ids[sent], node, txs[sent], lens[sent])) break;
+        pthread_mutex_lock(&f->mu);
+        f->steps[f->cur].sent++;
+        pthread_mutex_unlock(&f->mu);
     }
     for (size_t i = 0; i < sent; i++) {
         uint64_t h;

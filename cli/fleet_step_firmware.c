@@ -237,8 +237,12 @@ int fleet_step_firmware(fleet *f)
 {
     tc_err err;
     tc_err_clear(&err);
+    snprintf(f->note, sizeof f->note, "release, upload, rollout");
     int rc = vendor_and_operator(f, &err);
     for (g.wave = 1; g.wave <= FLEET_WAVES && !rc; g.wave++) {
+        pthread_mutex_lock(&f->mu);
+        snprintf(f->note, sizeof f->note, "wave %d/%d", g.wave, FLEET_WAVES);
+        pthread_mutex_unlock(&f->mu);
         if (g.wave > 1) {
             uint8_t body[64];
             size_t bl;
