@@ -41,6 +41,9 @@ that succeeded, "failed" those that did not (0 everywhere means the whole story 
 "refused" the attacks and replays that were correctly turned down, and p50/p99 the typical
 and worst-but-1% time per device for the step (for transactions: until the network
 committed them).
+TXT
+if [ $rc -eq 0 ]; then
+  cat <<TXT
 
 In short: a vendor manufactured $DEVICES devices, an operator claimed them into three waves,
 every device proved its own enrollment from the ledger, found a service, opened an encrypted
@@ -48,6 +51,10 @@ channel with keys it proved, sent signed messages that the network anchored, too
 config update and reported it, and installed a firmware release rolled out wave by wave
 (each chunk checked on arrival); tampered, stale and rolled-back answers were refused.
 TXT
+else
+  echo
+  echo "Some steps failed: the table's first failure of each step says what and why."
+fi
 echo
 echo "demo: $((SECONDS - t0)) s in all; $( [ $rc -eq 0 ] && echo 'every step ok' || echo 'SOME STEPS FAILED (see the table)')"
 exit $rc
