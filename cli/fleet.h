@@ -111,6 +111,8 @@ typedef struct fleet {
     uint64_t first_ms, last_ms;
     uint8_t anchor_root[32];
     double anchor_commit_ms;  /* the anchor transaction, submit to commit */
+    uint64_t fw_version, fw_rollout; /* the firmware step's release and rollout (report) */
+    char fw_digest[65];
     double t0;
 } fleet;
 

@@ -138,6 +138,14 @@ static json_t *build(fleet *f, int *clean)
         json_object_set_new(a, "commit_ms", json_real((double)(long)(f->anchor_commit_ms * 10) / 10));
         json_object_set_new(o, "anchor", a);
     }
+    if (f->fw_version) {
+        json_t *w = json_object();
+        json_object_set_new(w, "version", json_integer((json_int_t)f->fw_version));
+        json_object_set_new(w, "rollout", json_integer((json_int_t)f->fw_rollout));
+        json_object_set_new(w, "operator", json_integer(FLEET_OPERATOR));
+        json_object_set_new(w, "digest", json_string(f->fw_digest));
+        json_object_set_new(o, "firmware", w);
+    }
     json_object_set_new(o, "seconds", json_real((double)(long)((fleet_now() - f->t0) * 100) / 100));
     json_object_set_new(o, "ok", json_boolean(*clean));
     return o;
@@ -169,6 +177,10 @@ int fleet_report(fleet *f)
         if (a) printf("anchored %lld message digests under root %.16s... (commit %.0f ms)\n",
                       json_integer_value(json_object_get(a, "messages")), json_string_value(json_object_get(a, "root")),
                       json_real_value(json_object_get(a, "commit_ms")));
+        json_t *w = json_object_get(o, "firmware");
+        if (w) printf("firmware version %lld rolled out as rollout %lld of operator %d (image %.16s...)\n",
+                      json_integer_value(json_object_get(w, "version")), json_integer_value(json_object_get(w, "rollout")),
+                      FLEET_OPERATOR, json_string_value(json_object_get(w, "digest")));
         printf("%zu devices, %zu node(s), %.1f s: %s\n", f->n, f->n_nodes, json_real_value(json_object_get(o, "seconds")),
                clean ? "every step ok" : "FAILURES (see above)");
     }

@@ -207,6 +207,9 @@ static int vendor_and_operator(fleet *f, tc_err *err)
     if (fwu_image_init(&g.im, data, FW_SIZE, FW_CHUNK)) return tc_err_set(err, TC_ERR_STATE, "image chunk tree");
     g.version = fleet_wall_ms() / 1000;
     g.rollout = g.version;
+    f->fw_version = g.version;
+    f->fw_rollout = g.rollout;
+    memcpy(f->fw_digest, g.im.digest_hex, sizeof f->fw_digest);
     int rc = fleet_body_setkeys(body, sizeof body, &bl, TC_KEYS_RELEASE, 2, (const uint8_t(*)[32])f->rel_pub, 2);
     if (!rc) rc = org_tx(f, err, FLEET_VENDOR, TC_KEYS_ADMIN, TC_TX_ORG_SET_KEYS, body, bl,
                          (const uint8_t(*)[64])f->vendor_sec, 2);

@@ -79,6 +79,13 @@ expect 0 "fleet --json: every step's counts" $PY "$tmp/check.py" "$tmp/fleet.jso
 ROOT=$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["anchor"]["root"])' "$tmp/fleet.json" 2>/dev/null)
 expect 0 "anchor record proven by thingchain query" "$CLI" query anchor "$ROOT" --node "$(url 2)" --genesis "$N/genesis.cbor"
 
+# The rollout the fleet reported, as the node counts it from the devices' fw.report records:
+# every wave started, 1 + 5 + 44 devices installed, none failed.
+RO=$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["firmware"]["rollout"])' "$tmp/fleet.json" 2>/dev/null)
+curl -s --max-time 5 "$(url 3)/v1/rollouts/1/$RO/status" >"$tmp/ro.json"
+check "rollout status: waves 1/5/44 installed, all started ($(head -c 300 "$tmp/ro.json"))" \
+  '$PY -c "import json,sys; w=json.load(open(sys.argv[1]))[\"waves\"]; sys.exit(not ([x[\"installed\"] for x in w]==[1,5,44] and all(x[\"started\"] and x[\"failed\"]==0 for x in w)))" "$tmp/ro.json"'
+
 # The same seed again: the ledger never records a device key twice.
 "$CLI" fleet --devices 50 --node "$NODES" --net "$N" --seed 11 --steps manufacture --json >"$tmp/again.json" 2>/dev/null
 rc=$?
