@@ -138,7 +138,9 @@ int fleet_submit(fleet *f, tc_err *err, uint8_t id[32], int node, const uint8_t 
 /* Waits until tx id is committed (GET /tx/ID with backoff); *code is the
  * ledger result (0 accepted), *height its block. TC_ERR_FLEET_TIMEOUT. */
 int fleet_wait(fleet *f, tc_err *err, uint64_t *code, uint64_t *height, int node, const uint8_t id[32]);
-/* The signer's last committed-or-pending nonce from the node ('N' key). */
+/* A state record holding one unsigned integer ('N', 'f'); 0 when absent. */
+int fleet_state_uint(fleet *f, tc_err *err, uint64_t *v, int node, const uint8_t *key, size_t len);
+/* The signer's last committed nonce from the node ('N' key). */
 int fleet_nonce(fleet *f, tc_err *err, uint64_t *nonce, int node, const uint8_t *signer, size_t len);
 
 /* GET path with "Range: bytes=first-last" into buf (206 expected). */

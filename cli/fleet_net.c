@@ -141,38 +141,44 @@ int fleet_wait(fleet *f, tc_err *err, uint64_t *code, uint64_t *height, int node
     }
 }
 
-int fleet_nonce(fleet *f, tc_err *err, uint64_t *nonce, int node, const uint8_t *signer, size_t len)
+int fleet_state_uint(fleet *f, tc_err *err, uint64_t *v, int node, const uint8_t *key, size_t len)
 {
-    char path[128], hex[2 * (TC_TX_SIGNER_MAX + 1) + 1];
-    uint8_t key[TC_TX_SIGNER_MAX + 1];
-    key[0] = 'N';
-    memcpy(key + 1, signer, len);
-    tc_hex_encode(hex, key, len + 1);
+    char path[160], hex[2 * 64 + 1];
+    if (len > 64) return tc_err_set(err, TC_ERR_INVALID_ARG, "state key longer than 64 bytes");
+    tc_hex_encode(hex, key, len);
     snprintf(path, sizeof path, "/v1/state/%s", hex);
     int status;
     uint8_t *body;
     size_t blen;
     int rc = fleet_get(f, err, &status, &body, &blen, node, path, NULL);
     if (rc) return rc;
-    *nonce = 0;
+    *v = 0;
     if (status == 404) { tc_free(body); return 0; }
     json_error_t je;
     json_t *j = status == 200 ? json_loadb((const char *)body, blen, 0, &je) : NULL;
     tc_free(body);
-    const char *v = json_string_value(json_object_get(j, "value"));
+    const char *val = json_string_value(json_object_get(j, "value"));
     uint8_t b[9];
     size_t n = 0;
-    /* The value is one CBOR unsigned integer (docs/ledger.md, 'N' key). */
-    if (!v || tc_hex_decode(b, sizeof b, &n, v, strlen(v)) || n == 0 || (b[0] >> 5) != 0) {
+    /* The value is one CBOR unsigned integer ('N' nonces, 'f' latest versions). */
+    if (!val || tc_hex_decode(b, sizeof b, &n, val, strlen(val)) || n == 0 || (b[0] >> 5) != 0) {
         json_decref(j);
-        return tc_err_set(err, TC_ERR_API_ANSWER, "GET %s: HTTP %d, no nonce in the answer", path, status);
+        return tc_err_set(err, TC_ERR_API_ANSWER, "GET %s: HTTP %d, no unsigned integer in the answer", path, status);
     }
     unsigned ai = b[0] & 31;
     size_t w = ai < 24 ? 0 : ai == 24 ? 1 : ai == 25 ? 2 : ai == 26 ? 4 : 8;
-    if (ai < 24) *nonce = ai;
-    else for (size_t i = 0; i < w && 1 + i < n; i++) *nonce = *nonce << 8 | b[1 + i];
+    if (ai < 24) *v = ai;
+    else for (size_t i = 0; i < w && 1 + i < n; i++) *v = *v << 8 | b[1 + i];
     json_decref(j);
     return 0;
+}
+
+int fleet_nonce(fleet *f, tc_err *err, uint64_t *nonce, int node, const uint8_t *signer, size_t len)
+{
+    uint8_t key[TC_TX_SIGNER_MAX + 1];
+    key[0] = 'N';
+    memcpy(key + 1, signer, len);
+    return fleet_state_uint(f, err, nonce, node, key, len + 1);
 }
 
 int fleet_range(fleet *f, tc_err *err, uint8_t *buf, size_t cap, size_t *len, int node, const char *path,

@@ -205,7 +205,17 @@ static int vendor_and_operator(fleet *f, tc_err *err)
         tc_sha256(data + o, in, sizeof in);
     }
     if (fwu_image_init(&g.im, data, FW_SIZE, FW_CHUNK)) return tc_err_set(err, TC_ERR_STATE, "image chunk tree");
+    /* Version: the publication second, and above the model's latest
+     * release ('f' record) so that two runs in one second still go forward. */
+    uint8_t fk[25], mh0[32];
+    uint64_t latest = 0;
+    tc_sha256(mh0, FLEET_MODEL, strlen(FLEET_MODEL));
+    fk[0] = 'f';
+    for (int k = 0; k < 8; k++) fk[1 + k] = (uint8_t)((uint64_t)FLEET_VENDOR >> (56 - 8 * k));
+    memcpy(fk + 9, mh0, 16);
+    if (fleet_state_uint(f, err, &latest, 0, fk, sizeof fk)) return tc_err_wrap(err, "latest release");
     g.version = fleet_wall_ms() / 1000;
+    if (g.version <= latest) g.version = latest + 1;
     g.rollout = g.version;
     f->fw_version = g.version;
     f->fw_rollout = g.rollout;
