@@ -22,9 +22,9 @@ LOADPID=$!
 sleep 4
 kill9 3
 h=$(height 0)
-check "kill -9 of one validator under load: the others keep committing" 'wait_height 0 $((h + 5)) 30'
+check "kill -9 of one validator under load: the others keep committing" 'wait_height 0 $((h + 5)) 60'
 start 3
-check "the restarted validator catches up to the same height and state root" 'same_root 40 0 1 2 3'
+check "the restarted validator catches up to the same height and state root" 'same_root 60 0 1 2 3'
 wait $LOADPID
 check "every transaction of the load committed despite the crash" \
   '$PY -c "import json,sys; d=json.load(open(\"$tmp/load.json\")); sys.exit(d[\"committed\"] != 600)"'
@@ -36,7 +36,7 @@ h=$(height 0)
 sleep 4
 check "with 2 of 4 validators down the height stays put (no quorum)" '[ "$(height 0)" = "$h" ] && [ "$(height 1)" -le "$h" ]'
 start 2
-check "one validator back: the network commits again" 'wait_height 0 $((h + 3)) 40'
+check "one validator back: the network commits again" 'wait_height 0 $((h + 3)) 60'
 check "the returned validator has the same state root" 'same_root 30 0 1 2'
 
 # SIGTERM: exit 0, and the restart opens the store at the last height
