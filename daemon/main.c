@@ -5,6 +5,7 @@
  * block commit (one SQL transaction) is never cut in half; then every
  * handle is closed and the store is closed. */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,6 +197,11 @@ static void close_any(uv_handle_t *h, void *arg)
 int main(int argc, char **argv)
 {
     static node nd;
+    /* A peer that dies mid-write resets its socket; libuv then writes to a
+     * closed connection, and the default SIGPIPE action would kill this node
+     * silently (seen: kill -9 of one validator took a second one down). The
+     * write's EPIPE is handled as a closed link instead. */
+    signal(SIGPIPE, SIG_IGN);
     tc_config_default(&nd.cfg);
     parse_args(&nd.cfg, argc, argv);
     tc_log_set_level(nd.cfg.log_level);
