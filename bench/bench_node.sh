@@ -22,7 +22,8 @@ run_net() { # validators
   rm -rf "$T/net"; PIDS=()
   "$B/thingchain" net init --validators "$v" --dir "$T/net" --base-port $base >/dev/null || exit 1
   for i in $(seq 0 $((v - 1))); do
-    "$B/thingchaind" --config "$T/net/node$i/node.conf" --block-interval-ms 200 --log-level warn 2>>"$T/node$i.log" &
+    "$B/thingchaind" --config "$T/net/node$i/node.conf" --block-interval-ms 200 --log-level warn \
+      --api-rate 1000000 --api-burst 1000000 2>>"$T/node$i.log" &
     PIDS+=($!)
     urls="$urls${urls:+,}http://127.0.0.1:$((base + 2 * i + 1))"
   done
