@@ -95,8 +95,22 @@ static void answer_proposal(node *nd, uint64_t height, uint32_t round)
     tc_free(b);
 }
 
-/* Empty blocks are paced: a proposer with an empty mempool waits until
- * block_interval_ms after the last commit (docs/node.md, Blocks). */
+/* Blocks are paced (docs/node.md, Blocks): a proposer with an empty
+ * mempool waits until block_interval_ms after the last commit; with
+ * pending transactions it waits until NODE_FILL_MS after the last commit
+ * (or a full block), so a steady stream fills blocks instead of paying a
+ * block's fsyncs per transaction (measured: 1-validator blocks of 1 tx and
+ * 157 tx/s before). */
+#define NODE_FILL_MS 20u
+
+static uint64_t proposal_due(const node *nd)
+{
+    uint64_t wait = nd->mp.n > 0 ? NODE_FILL_MS : nd->cfg.block_interval_ms;
+    if (wait > nd->cfg.block_interval_ms) wait = nd->cfg.block_interval_ms;
+    if (nd->mp.n >= nd->cfg.block_max_txs) wait = 0;
+    return nd->last_commit_ms + wait;
+}
+
 static void on_propose_timer(uv_timer_t *t)
 {
     node *nd = t->data;
@@ -107,6 +121,11 @@ void node_propose_now(node *nd)
 {
     if (!nd->propose_pending)
         return;
+    uint64_t now = node_now_ms(), due = proposal_due(nd);
+    if (now < due) { /* not yet: the timer fires at the (possibly earlier) due time */
+        uv_timer_start(&nd->propose_timer, on_propose_timer, due - now, 0);
+        return;
+    }
     nd->propose_pending = 0;
     uv_timer_stop(&nd->propose_timer);
     tc_cons_status st;
@@ -119,8 +138,8 @@ void node_propose_now(node *nd)
 
 static void need_proposal(node *nd, const tc_cons_action *a)
 {
-    uint64_t now = node_now_ms(), due = nd->last_commit_ms + nd->cfg.block_interval_ms;
-    if (nd->mp.n > 0 || now >= due || a->round > 0) {
+    uint64_t now = node_now_ms(), due = proposal_due(nd);
+    if (now >= due || a->round > 0) {
         answer_proposal(nd, a->height, a->round);
         return;
     }
