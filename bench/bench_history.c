@@ -155,7 +155,9 @@ int main(void)
     tc_kv_close(kv);
 
     /* SQLite (WAL, synchronous=FULL): one transaction and fsync per block */
-    char path[] = "/tmp/bench_history_XXXXXX";
+    char path[512];
+    const char *td = getenv("TMPDIR");
+    snprintf(path, sizeof path, "%s/bench_history_XXXXXX", td && *td ? td : "/tmp");
     int fd = mkstemp(path);
     if (fd < 0) die("mkstemp", -1);
     close(fd);

@@ -174,7 +174,9 @@ int fwu_sign_opt(fwu_sign *s, int c, const char *arg)
 
 int fwu_sign_run(fwu_sign *s, fwu_argv *a, const char *usage)
 {
-    char tmp[] = "/tmp/tc_tx_XXXXXX";
+    char tmp[512];
+    const char *td = getenv("TMPDIR"); /* the transaction file when only --node is given */
+    snprintf(tmp, sizeof tmp, "%s/tc_tx_XXXXXX", td && *td ? td : "/tmp");
     if (!s->nkeys || !s->nonce) return cli_usage(usage, "--key KEYFILE and --nonce N are required");
     if (!s->out && !s->node) return cli_usage(usage, "give -o OUT (write the transaction) and/or --node URL (submit it)");
     if (s->node && strncmp(s->node, "http://", 7)) return cli_usage(usage, "--node must be an http:// URL");

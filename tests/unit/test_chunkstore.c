@@ -190,7 +190,8 @@ static void test_meta_parse(void)
 
 int main(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/tc_chunkstore_XXXXXX");
+    const char *td = getenv("TMPDIR");
+    snprintf(dir, sizeof dir, "%s/tc_chunkstore_XXXXXX", td && *td ? td : "/tmp");
     if (!mkdtemp(dir)) return 1;
     snprintf(db, sizeof db, "%s/node.db", dir);
     RUN(test_tree_paths_verify);
