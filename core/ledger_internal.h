@@ -108,7 +108,7 @@ int tc__st_del(tc__rx *rx, const uint8_t *key, size_t klen);
 /* Encoder result -> state put. */
 int tc__st_put_enc(tc__rx *rx, const uint8_t *key, size_t klen, const tc_cbor_enc *e);
 
-/* ---- key sets (core/records_keyset.c) ---- */
+/* ---- key sets (core/records_state.c) ---- */
 typedef struct tc__keyset {
     uint32_t k;
     size_t n;

@@ -52,7 +52,12 @@ static const tc__fdesc KEYSET_F[] = {
     {2, TC_F_ARRAY, 1, 1, TC_TX_SIGS_MAX, "keys"},
 };
 
-int tc__keyset_decode(tc_err *err, tc__keyset *ks, const uint8_t *p, size_t n)
+/* check_keys: refuse small-order, non-canonical and mixed-order keys. Key
+ * sets from transactions are checked; a key set read back from state was
+ * checked when the transaction that wrote it was applied, and the check
+ * (a scalar multiplication per key) was most of a node's CPU when it ran
+ * on every load. */
+static int keyset_parse(tc_err *err, tc__keyset *ks, const uint8_t *p, size_t n, int check_keys)
 {
     tc__fval v[2];
     tc_cbor_dec d;
@@ -70,13 +75,18 @@ int tc__keyset_decode(tc_err *err, tc__keyset *ks, const uint8_t *p, size_t n)
     for (size_t i = 0; i < ks->n; i++) {
         if (tc_cbor_get_bytes_fixed(&d, ks->pub[i], TC_ED25519_PUB_LEN))
             return tc_err_set(err, TC_ERR_LEDGER_KEYSET, "key %zu is not a 32-byte Ed25519 key", i);
-        if (tc_ed25519_check_pub(ks->pub[i]))
+        if (check_keys && tc_ed25519_check_pub(ks->pub[i]))
             return tc_err_set(err, TC_ERR_LEDGER_BAD_KEY, "key set: key %zu", i);
         for (size_t j = 0; j < i; j++)
             if (memcmp(ks->pub[j], ks->pub[i], TC_ED25519_PUB_LEN) == 0)
                 return tc_err_set(err, TC_ERR_LEDGER_KEYSET, "key %zu appears twice", i);
     }
     return 0;
+}
+
+int tc__keyset_decode(tc_err *err, tc__keyset *ks, const uint8_t *p, size_t n)
+{
+    return keyset_parse(err, ks, p, n, 1);
 }
 
 void tc__keyset_encode(tc_cbor_enc *e, const tc__keyset *ks)
@@ -99,7 +109,7 @@ int tc__keyset_load(tc__rx *rx, tc__keyset *ks, const uint8_t *signer, size_t si
     if (rc == TC_ERR_NOT_FOUND)
         return tc_err_set(rx->err, TC_ERR_LEDGER_UNKNOWN_SIGNER, "no such key set");
     if (rc) return rc;
-    if (tc__keyset_decode(rx->err, ks, buf, n)) {
+    if (keyset_parse(rx->err, ks, buf, n, 0)) {
         tc_err_wrap(rx->err, "stored key set");
         return rx->err->code = TC_ERR_CORRUPT;
     }
