@@ -55,6 +55,7 @@ static int write_node(batch *b, smt_ref *out, uint8_t type, const uint8_t *body,
     uint32_t s = b->seq++;
     out->id[8] = (uint8_t)(s >> 24); out->id[9] = (uint8_t)(s >> 16);
     out->id[10] = (uint8_t)(s >> 8); out->id[11] = (uint8_t)s;
+    if (b->t->dry) return TC_OK; /* within a batch no node is read back */
     key[0] = 's'; key[1] = 'n';
     memcpy(key + 2, out->id, SMT_ID_LEN);
     val[0] = type;
@@ -252,6 +253,12 @@ int tc_smt_apply(tc_smt *t, uint8_t *new_root, const tc_smt_update *ups, size_t 
     smt_ref root, nroot;
     int rc = tc__smt_root_ref(t, &root, t->latest);
     if (!rc) rc = update(&b, &nroot, &root, 0, u, n);
+    if (!rc && t->dry) {
+        tc_free(u);
+        tc_free(b.stale);
+        if (new_root) memcpy(new_root, nroot.hash, TC_SMT_HASH_LEN);
+        return TC_OK;
+    }
     if (!rc) rc = write_stale(&b);
     if (!rc) {
         uint8_t rkey[10], rval[SMT_REF_LEN];
@@ -295,6 +302,11 @@ int tc_smt_open(tc_smt **out, tc_kv *kv, uint32_t keep)
     if (rc) { tc_free(t); return rc; }
     *out = t;
     return TC_OK;
+}
+
+void tc_smt_set_dry_run(tc_smt *t, int on)
+{
+    t->dry = on != 0;
 }
 
 void tc_smt_close(tc_smt *t)

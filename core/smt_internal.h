@@ -40,6 +40,7 @@ struct tc_smt {
     tc_kv *kv;
     uint32_t keep;
     uint64_t latest, oldest;
+    int dry;                      /* tc_smt_set_dry_run */
 };
 
 void tc__smt_put_be64(uint8_t *p, uint64_t v);

@@ -100,7 +100,9 @@ int tc_store_propose(tc_store *s, tc_err *err, tc_header *h, const tc_span *txs,
     int rc = begin(s, err);
     if (rc) return rc;
     tc_chain c = chain_of(s);
+    tc_smt_set_dry_run(s->smt, 1);
     rc = tc_block_execute(&x, err, &c, &ctx, txs, ntx, sig_checked);
+    tc_smt_set_dry_run(s->smt, 0);
     if (!rc) {
         tc_block_exec_fill(h, &x);
         tc_block_exec_free(&x);

@@ -116,6 +116,12 @@ uint64_t tc_smt_oldest(const tc_smt *t);
  * reopened). new_root may be NULL. */
 int tc_smt_apply(tc_smt *t, uint8_t *new_root, const tc_smt_update *ups, size_t n);
 
+/* Dry-run mode (on != 0): tc_smt_apply computes the new root and writes
+ * nothing, and the tree stays at its version. For a block executed only to
+ * learn its roots (a proposal, a validation) whose writes would be rolled
+ * back: the node writes were half the CPU of such a run. */
+void tc_smt_set_dry_run(tc_smt *t, int on);
+
 /* Root of `version`; TC_ERR_SMT_VERSION if pruned or not yet committed. */
 int tc_smt_root(tc_smt *t, uint8_t root[TC_SMT_HASH_LEN], uint64_t version);
 /* Value hash of key at version; TC_ERR_NOT_FOUND if absent. */

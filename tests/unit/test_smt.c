@@ -179,6 +179,43 @@ static void test_order_independent(void)
     }
 }
 
+static int count_rec(void *ctx, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl)
+{
+    (void)k; (void)kl; (void)v; (void)vl;
+    ++*(size_t *)ctx;
+    return 0;
+}
+
+/* Dry run: the same root as the real apply, nothing written, the version
+ * unchanged; a real apply afterwards works from the unchanged tree. */
+static void test_dry_run(void)
+{
+    enum { N = 300 };
+    static tc_smt_update ups[N];
+    for (size_t i = 0; i < N; i++) { rnd_bytes(ups[i].key, 32); rnd_bytes(ups[i].value, 32); ups[i].del = 0; }
+    tc_kv *kv; tc_smt *t;
+    uint8_t dry[32], real[32], r0[32];
+    CHECK_OK(tc_kv_mem_open(&kv));
+    CHECK_OK(tc_smt_open(&t, kv, 2));
+    CHECK_OK(tc_smt_apply(t, r0, ups, N / 2));
+    size_t before = 0, after = 0;
+    CHECK_OK(tc_kv_scan(kv, (const uint8_t *)"", 0, NULL, 0, count_rec, &before));
+    ups[0].del = 1; /* a delete and an overwrite among the puts */
+    rnd_bytes(ups[1].value, 32);
+    tc_smt_set_dry_run(t, 1);
+    CHECK_OK(tc_smt_apply(t, dry, ups, N));
+    CHECK_OK(tc_kv_scan(kv, (const uint8_t *)"", 0, NULL, 0, count_rec, &after));
+    CHECK_EQ(after, before);
+    CHECK_OK(tc_smt_root(t, real, 1));
+    CHECK_MEM(real, r0, 32);
+    CHECK_ERR(tc_smt_root(t, real, 2), TC_ERR_SMT_VERSION);
+    tc_smt_set_dry_run(t, 0);
+    CHECK_OK(tc_smt_apply(t, real, ups, N));
+    CHECK_MEM(real, dry, 32);
+    CHECK(memcmp(real, r0, 32) != 0);
+    tc_smt_close(t); tc_kv_close(kv);
+}
+
 /* Every single-bit flip, truncation and extension of a proof is rejected
  * with one of the two proof errors, as are wrong key/value/root. */
 static void tamper_all(const uint8_t root[32], const uint8_t key[32], const uint8_t *val,
@@ -345,6 +382,7 @@ int main(void)
     RUN(test_empty_and_single);
     RUN(test_random_against_reference);
     RUN(test_order_independent);
+    RUN(test_dry_run);
     RUN(test_tampering);
     RUN(test_absent_other_leaf);
     RUN(test_decoder_rejects);
