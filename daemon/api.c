@@ -276,7 +276,7 @@ int api_start(node *nd)
     a->d = MHD_start_daemon(MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME, (uint16_t)port, NULL, NULL, handler, a, MHD_OPTION_SOCK_ADDR, &sa,
                             MHD_OPTION_CONNECTION_LIMIT, 256u, MHD_OPTION_PER_IP_CONNECTION_LIMIT, 128u,
                             MHD_OPTION_CONNECTION_TIMEOUT, 30u,
-                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024), MHD_OPTION_NOTIFY_COMPLETED,
+                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)API_CONN_POOL, MHD_OPTION_NOTIFY_COMPLETED,
                             on_done, a, MHD_OPTION_END);
     if (!a->d) {
         TC_LOGE("cannot listen for the API on %s", nd->cfg.api_listen);

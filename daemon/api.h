@@ -13,6 +13,12 @@
 
 #include "node.h"
 
+/* libmicrohttpd's per-connection memory (request line, headers, read
+ * buffer; bodies are copied out as they arrive). Above 32 KiB it maps and
+ * unmaps a pool per connection: at 128 KiB that, with its page faults, was
+ * a tenth of a loaded node's CPU. */
+#define API_CONN_POOL (32u * 1024u)
+
 /* Per-client-IP token buckets (daemon/api_limits.c). A fixed table: an
  * address that is not in it takes the least recently seen slot. */
 #define API_LIMIT_SLOTS 256
