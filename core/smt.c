@@ -60,7 +60,9 @@ static int write_node(batch *b, smt_ref *out, uint8_t type, const uint8_t *body,
     memcpy(key + 2, out->id, SMT_ID_LEN);
     val[0] = type;
     memcpy(val + 1, body, body_len);
-    return tc_kv_put(b->t->kv, key, sizeof key, val, 1 + body_len);
+    int rc = tc_kv_put(b->t->kv, key, sizeof key, val, 1 + body_len);
+    if (!rc) tc__smt_cache_put(b->t, out->id, val, 1 + body_len);
+    return rc;
 }
 
 static int write_leaf(batch *b, smt_ref *out, const tc_smt_update *u)
@@ -287,6 +289,7 @@ int tc_smt_open(tc_smt **out, tc_kv *kv, uint32_t keep)
     if (!t) return TC_ERR_NOMEM;
     t->kv = kv;
     t->keep = keep;
+    t->cache = tc_calloc(SMT_CACHE_SLOTS, sizeof *t->cache); /* NULL: uncached, still correct */
     uint8_t v[16];
     size_t len = 0;
     int rc = tc_kv_get(kv, v, sizeof v, &len, (const uint8_t *)"sm", 2);
@@ -299,7 +302,7 @@ int tc_smt_open(tc_smt **out, tc_kv *kv, uint32_t keep)
     } else if (rc == TC_ERR_NOT_FOUND) {
         rc = TC_OK; /* a new store: version 0, the empty tree */
     }
-    if (rc) { tc_free(t); return rc; }
+    if (rc) { tc_free(t->cache); tc_free(t); return rc; }
     *out = t;
     return TC_OK;
 }
@@ -311,5 +314,6 @@ void tc_smt_set_dry_run(tc_smt *t, int on)
 
 void tc_smt_close(tc_smt *t)
 {
+    if (t) tc_free(t->cache);
     tc_free(t);
 }

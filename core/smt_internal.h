@@ -36,8 +36,21 @@ typedef struct smt_node {
     smt_ref child[2];             /* internal */
 } smt_node;
 
+/* Node cache: direct-mapped by id, raw stored bytes. Node ids are never
+ * reused (a rolled-back batch requires reopening the tree, which drops the
+ * cache), so an entry can never be stale. The upper levels of the tree are
+ * read by every batch and every proof; from SQLite they cost a statement
+ * each. */
+#define SMT_CACHE_SLOTS (1u << 16)
+typedef struct smt_slot {
+    uint8_t id[SMT_ID_LEN];
+    uint8_t len;                  /* 0: empty */
+    uint8_t raw[SMT_NODE_MAX];
+} smt_slot;
+
 struct tc_smt {
     tc_kv *kv;
+    smt_slot *cache;              /* SMT_CACHE_SLOTS, or NULL (no memory) */
     uint32_t keep;
     uint64_t latest, oldest;
     int dry;                      /* tc_smt_set_dry_run */
@@ -47,6 +60,8 @@ void tc__smt_put_be64(uint8_t *p, uint64_t v);
 uint64_t tc__smt_get_be64(const uint8_t *p);
 void tc__smt_ref_encode(uint8_t out[SMT_REF_LEN], const smt_ref *r);
 void tc__smt_ref_decode(smt_ref *r, const uint8_t in[SMT_REF_LEN]);
+/* Remembers a stored node (its raw bytes) in the cache. */
+void tc__smt_cache_put(tc_smt *t, const uint8_t id[SMT_ID_LEN], const uint8_t *raw, size_t len);
 /* Reads node `id`; TC_ERR_CORRUPT if missing or malformed. */
 int tc__smt_node_load(tc_smt *t, smt_node *n, const uint8_t id[SMT_ID_LEN]);
 /* Root ref of a kept version; TC_ERR_SMT_VERSION otherwise. */

@@ -36,15 +36,26 @@ static int ref_ok(const smt_ref *r)
     return r->type == SMT_EMPTY || r->type == SMT_LEAF || r->type == SMT_INTERNAL;
 }
 
-int tc__smt_node_load(tc_smt *t, smt_node *n, const uint8_t id[SMT_ID_LEN])
+static smt_slot *slot_of(tc_smt *t, const uint8_t id[SMT_ID_LEN])
 {
-    uint8_t key[2 + SMT_ID_LEN], buf[SMT_NODE_MAX];
-    size_t len = 0;
-    key[0] = 's'; key[1] = 'n';
-    memcpy(key + 2, id, SMT_ID_LEN);
-    int rc = tc_kv_get(t->kv, buf, sizeof buf, &len, key, sizeof key);
-    if (rc == TC_ERR_NOT_FOUND || rc == TC_ERR_BUFFER_TOO_SMALL) return TC_ERR_CORRUPT;
-    if (rc) return rc;
+    /* id = version(8) || sequence(4): mix both so a batch spreads out */
+    uint32_t h = (uint32_t)id[8] << 24 | (uint32_t)id[9] << 16 | (uint32_t)id[10] << 8 | id[11];
+    h ^= ((uint32_t)id[6] << 8 | id[7]) * 0x9e3779b1u;
+    h *= 0x85ebca6bu;
+    return &t->cache[(h ^ (h >> 15)) & (SMT_CACHE_SLOTS - 1)];
+}
+
+void tc__smt_cache_put(tc_smt *t, const uint8_t id[SMT_ID_LEN], const uint8_t *raw, size_t len)
+{
+    if (!t->cache || len == 0 || len > SMT_NODE_MAX) return;
+    smt_slot *s = slot_of(t, id);
+    memcpy(s->id, id, SMT_ID_LEN);
+    memcpy(s->raw, raw, len);
+    s->len = (uint8_t)len;
+}
+
+static int decode_node(smt_node *n, const uint8_t *buf, size_t len)
+{
     if (len == 1 + 2 * TC_SMT_HASH_LEN && buf[0] == SMT_LEAF) {
         n->type = SMT_LEAF;
         memcpy(n->key, buf + 1, TC_SMT_HASH_LEN);
@@ -58,6 +69,24 @@ int tc__smt_node_load(tc_smt *t, smt_node *n, const uint8_t id[SMT_ID_LEN])
         return ref_ok(&n->child[0]) && ref_ok(&n->child[1]) ? TC_OK : TC_ERR_CORRUPT;
     }
     return TC_ERR_CORRUPT;
+}
+
+int tc__smt_node_load(tc_smt *t, smt_node *n, const uint8_t id[SMT_ID_LEN])
+{
+    if (t->cache) {
+        const smt_slot *s = slot_of(t, id);
+        if (s->len && memcmp(s->id, id, SMT_ID_LEN) == 0) return decode_node(n, s->raw, s->len);
+    }
+    uint8_t key[2 + SMT_ID_LEN], buf[SMT_NODE_MAX];
+    size_t len = 0;
+    key[0] = 's'; key[1] = 'n';
+    memcpy(key + 2, id, SMT_ID_LEN);
+    int rc = tc_kv_get(t->kv, buf, sizeof buf, &len, key, sizeof key);
+    if (rc == TC_ERR_NOT_FOUND || rc == TC_ERR_BUFFER_TOO_SMALL) return TC_ERR_CORRUPT;
+    if (rc) return rc;
+    rc = decode_node(n, buf, len);
+    if (!rc) tc__smt_cache_put(t, id, buf, len);
+    return rc;
 }
 
 int tc__smt_root_ref(tc_smt *t, smt_ref *r, uint64_t version)
