@@ -185,6 +185,7 @@ static int schema(sqlite3 *db, tc_err *err)
 
 int tc__store_reload_trees(tc_store *s)
 {
+    tc__store_vc_clear(s); /* it may hold values of the rolled-back block */
     tc_smt_close(s->smt);
     s->smt = NULL;
     int rc = tc_smt_open(&s->smt, s->nodes, TC_STORE_KEEP_VERSIONS);
@@ -270,6 +271,7 @@ void tc_store_close(tc_store *s)
     tc_kv_close(s->nodes);
     for (int i = 0; i < Q__N; i++) sqlite3_finalize(s->q[i]);
     tc_free(s->ix);
+    tc_free(s->vc);
     sqlite3_close(s->db);
     tc_free(s);
 }

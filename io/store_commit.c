@@ -107,7 +107,12 @@ int tc_store_propose(tc_store *s, tc_err *err, tc_header *h, const tc_span *txs,
         tc_block_exec_fill(h, &x);
         tc_block_exec_free(&x);
     }
-    abort_block(s); /* a dry run: the block is committed when decided */
+    /* A dry run: the block is committed when decided. The state tree wrote
+     * nothing and kept its version (and its node cache); SQL and the
+     * history tree's memory go back. */
+    if (!sqlite3_get_autocommit(s->db)) tc__store_run(s->q[Q_ROLLBACK]);
+    int hrc = tc_hist_reload(s->hist);
+    if (!rc && hrc) rc = tc_err_set(err, hrc, "store: history tree reload");
     return rc;
 }
 

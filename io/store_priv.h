@@ -21,6 +21,24 @@ enum {
     Q__N
 };
 
+/* Cache of current state values (io/store_state.c): direct-mapped by key
+ * hash, small records only, absent keys too. Written through by
+ * tc__store_write_state and cleared when a block is rolled back, so it
+ * always equals the `state` table as committed or being committed. Every
+ * transaction reads its signer's key set and nonce three times (admission,
+ * proposal or validation, commit): from SQLite that was a seventh of a
+ * loaded node's CPU. */
+#define VC_SLOTS (1u << 14)
+#define VC_KEY_MAX 64
+#define VC_VAL_MAX 224
+typedef struct tc__vc_slot {
+    uint8_t key_len;     /* 0: empty */
+    uint8_t absent;      /* the key has no value */
+    uint16_t val_len;
+    uint8_t key[VC_KEY_MAX];
+    uint8_t val[VC_VAL_MAX];
+} tc__vc_slot;
+
 struct tc_store {
     sqlite3 *db;
     sqlite3_stmt *q[Q__N];
@@ -38,6 +56,7 @@ struct tc_store {
     uint8_t last_id[TC_HASH_LEN];
     size_t block_anchors;  /* 'A' records the block being written creates */
     struct tc__store_ix *ix;  /* scratch for index diffs (io/store_state.c), lazily allocated */
+    tc__vc_slot *vc;          /* VC_SLOTS, or NULL (uncached) */
 };
 
 /* SQLite result code to TC_ERR_* (SQLITE_FULL -> TC_ERR_DISK_FULL). */
@@ -48,6 +67,8 @@ int tc__store_run(sqlite3_stmt *st);
 int tc__store_bind(sqlite3_stmt *st, int i, const void *p, size_t n);
 /* The read-only values kv over the state table. */
 void tc__store_values_init(tc_store *s);
+/* Empties the values cache (after a rolled-back block). */
+void tc__store_vc_clear(tc_store *s);
 /* Writes one block's write-set (values, old versions, indexes) at height. */
 int tc__store_write_state(tc_store *s, const tc_block_exec *x, uint64_t height);
 /* Reopens the trees after a rolled-back SQL transaction. */

@@ -13,22 +13,68 @@
 
 static tc_store *store_of(tc_kv *kv) { return (tc_store *)((char *)kv - offsetof(tc_store, values)); }
 
+/* ---- values cache (store_priv.h) ---- */
+
+static tc__vc_slot *vc_slot(tc_store *s, const uint8_t *key, size_t key_len)
+{
+    if (!s->vc || key_len == 0 || key_len > VC_KEY_MAX) return NULL;
+    uint32_t h = 2166136261u; /* FNV-1a: keys are mostly hashes already */
+    for (size_t i = 0; i < key_len; i++) h = (h ^ key[i]) * 16777619u;
+    return &s->vc[h & (VC_SLOTS - 1)];
+}
+
+/* Remembers key -> val (NULL: absent); values too large are forgotten. */
+static void vc_put(tc_store *s, const uint8_t *key, size_t key_len, const uint8_t *val, size_t val_len)
+{
+    tc__vc_slot *c = vc_slot(s, key, key_len);
+    if (!c) return;
+    if (val && val_len > VC_VAL_MAX) {
+        if (c->key_len == key_len && memcmp(c->key, key, key_len) == 0) c->key_len = 0;
+        return;
+    }
+    c->key_len = (uint8_t)key_len;
+    memcpy(c->key, key, key_len);
+    c->absent = val == NULL;
+    c->val_len = (uint16_t)(val ? val_len : 0);
+    if (val && val_len) memcpy(c->val, val, val_len);
+}
+
+void tc__store_vc_clear(tc_store *s)
+{
+    if (s->vc) memset(s->vc, 0, VC_SLOTS * sizeof *s->vc);
+}
+
 static int val_get(tc_kv *kv, uint8_t *val, size_t cap, size_t *val_len, const uint8_t *key,
                    size_t key_len)
 {
     tc_store *s = store_of(kv);
+    tc__vc_slot *c = vc_slot(s, key, key_len);
+    if (c && c->key_len == key_len && memcmp(c->key, key, key_len) == 0) {
+        if (c->absent) return TC_ERR_NOT_FOUND;
+        *val_len = c->val_len;
+        if (cap < c->val_len) return TC_ERR_BUFFER_TOO_SMALL;
+        memcpy(val, c->val, c->val_len);
+        return 0;
+    }
     sqlite3_stmt *st = s->q[Q_VAL_GET];
     tc__store_bind(st, 1, key, key_len);
     int rc = sqlite3_step(st);
     if (rc != SQLITE_ROW || sqlite3_column_type(st, 1) == SQLITE_NULL) {
         sqlite3_reset(st);
-        return rc == SQLITE_ROW || rc == SQLITE_DONE ? TC_ERR_NOT_FOUND : tc__store_rc(rc);
+        if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
+            vc_put(s, key, key_len, NULL, 0);
+            return TC_ERR_NOT_FOUND;
+        }
+        return tc__store_rc(rc);
     }
     size_t n = (size_t)sqlite3_column_bytes(st, 1);
     *val_len = n;
     rc = 0;
     if (cap < n) rc = TC_ERR_BUFFER_TOO_SMALL;
-    else if (n) memcpy(val, sqlite3_column_blob(st, 1), n);
+    else if (n) {
+        memcpy(val, sqlite3_column_blob(st, 1), n);
+        vc_put(s, key, key_len, val, n);
+    }
     sqlite3_reset(st);
     return rc;
 }
@@ -74,7 +120,11 @@ static const tc_kv_vtbl values_vtbl = {
     val_get, val_put, val_del, val_scan, val_ro, val_ro, val_ro, val_close,
 };
 
-void tc__store_values_init(tc_store *s) { s->values.v = &values_vtbl; }
+void tc__store_values_init(tc_store *s)
+{
+    s->values.v = &values_vtbl;
+    s->vc = tc_calloc(VC_SLOTS, sizeof *s->vc); /* NULL: uncached, still correct */
+}
 tc_kv *tc_store_values(tc_store *s) { return &s->values; }
 
 int tc_store_state_get(tc_store *s, uint8_t *val, size_t cap, size_t *val_len, uint64_t height,
@@ -237,6 +287,7 @@ static int write_one(void *c, const uint8_t *key, size_t key_len, const uint8_t 
     if (val) tc__store_bind(st, 3, val, val_len);
     else sqlite3_bind_null(st, 3);
     if ((rc = tc__store_run(st))) return rc;
+    vc_put(s, key, key_len, val, val_len);
     if (val && key_len == 33 && key[0] == 'A') s->block_anchors++;
     return 0;
 }

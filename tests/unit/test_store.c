@@ -272,12 +272,67 @@ static void test_disk_full(void)
     tc_store_close(s);
 }
 
+/* A block that fails after its state values were written (a trigger makes
+ * the block row insert fail) is rolled back whole, and the store's caches
+ * with it: the same block then commits, reading the values as they were. */
+static void test_rollback_after_state_write(void)
+{
+    char p[450];
+    path_in(p, sizeof p, "rollback.db");
+    tc_store *s;
+    tc_err err;
+    CHECK_OK(fx_open_genesis(&s, p));
+    uint8_t txb[8][600];
+    tc_span txs[8];
+    uint8_t *blk;
+    size_t len;
+    for (int i = 0; i < 8; i++)
+        txs[i] = (tc_span){ txb[i], fx_dev_tx(txb[i], sizeof txb[i], (uint32_t)i, 1, "m", "red", 1) };
+    CHECK_OK(fx_make_block(s, &blk, &len, txs, 8, 1));
+    tc_free(blk);
+    for (int i = 0; i < 8; i++)
+        txs[i] = (tc_span){ txb[i], fx_dev_tx(txb[i], sizeof txb[i], (uint32_t)(100 + i), 2, "m2", "green", 2) };
+    tc_header h;
+    memset(&h, 0, sizeof h);
+    memcpy(h.chain_id, "fixture", 7);
+    h.chain_id_len = 7;
+    h.height = 2;
+    h.time_ms = 1000000 + 2000;
+    tc_store_last_id(s, h.prev_hash);
+    CHECK_OK(tc_store_propose(s, &err, &h, txs, 8, 1));
+    tc_span none = { NULL, 0 };
+    uint8_t *raw = tc_malloc(1 << 16);
+    CHECK(raw != NULL);
+    CHECK_OK(tc_block_encode(raw, 1 << 16, &len, &h, txs, 8, none, NULL, 0));
+    sqlite3 *db;
+    CHECK(sqlite3_open(p, &db) == SQLITE_OK);
+    CHECK(sqlite3_exec(db, "CREATE TRIGGER no_block AFTER INSERT ON blocks BEGIN SELECT RAISE(ABORT, 'test');"
+                           " END", NULL, NULL, NULL) == SQLITE_OK);
+    CHECK(tc_store_commit_block(s, &err, raw, len, 1) != 0);
+    CHECK_EQ(tc_store_height(s), 1);
+    /* the current values are those of block 1: block 2's device is absent */
+    uint8_t key[17] = { 'D' }, val[600];
+    size_t vlen;
+    memcpy(key + 1, txb[0] + 1, 16);
+    CHECK_ERR(tc_kv_get(tc_store_values(s), val, sizeof val, &vlen, key, sizeof key), TC_ERR_NOT_FOUND);
+    CHECK(sqlite3_exec(db, "DROP TRIGGER no_block", NULL, NULL, NULL) == SQLITE_OK);
+    sqlite3_close(db);
+    tc_err_clear(&err);
+    CHECK_MSG(tc_store_commit_block(s, &err, raw, len, 1) == 0, "%s", err.msg);
+    CHECK_EQ(tc_store_height(s), 2);
+    CHECK_OK(tc_kv_get(tc_store_values(s), val, sizeof val, &vlen, key, sizeof key));
+    CHECK_OK(tc_store_check(s, &err));
+    tc_free(raw);
+    tc_store_close(s);
+}
+
 int main(void)
 {
     tc_crypto_init();
     fx_tmpdir(dir, sizeof dir, "store");
     RUN(test_two_stores_agree_and_reopen);
     RUN(test_newer_schema_refused);
+    RUN(test_rollback_after_state_write);
     RUN(test_schema_1_upgraded);
     RUN(test_disk_full);
     fx_rm(dir);
