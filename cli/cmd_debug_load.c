@@ -56,15 +56,43 @@ typedef struct run {
     pthread_mutex_t mu;
     char first_err[256];
     uint64_t refused, dups;
+    uint64_t post_us, posts;  /* time spent in POST /tx round trips */
 } run;
 
-typedef struct worker { run *r; uint64_t t; } worker;
+/* One kept-alive connection per node URL, per thread. */
+typedef struct worker {
+    run *r;
+    uint64_t t;
+    tc_http_conn *c[URLS_MAX];
+} worker;
+
+static int worker_open(worker *w, run *r, uint64_t t)
+{
+    memset(w, 0, sizeof *w);
+    w->r = r;
+    w->t = t;
+    for (size_t i = 0; i < r->nurl; i++)
+        if (tc_http_conn_new(&w->c[i], r->urls[i], 10000)) return TC_ERR_NOMEM;
+    return 0;
+}
+
+static void worker_close(worker *w)
+{
+    for (size_t i = 0; i < URLS_MAX; i++) tc_http_conn_close(w->c[i]);
+}
 
 static uint64_t now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static uint64_t now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
 static void sleep_until(uint64_t t)
@@ -83,7 +111,7 @@ static void note_err(run *r, const char *what)
 }
 
 /* POST /tx; 0 pending, 1 duplicate, 2 refused for the nonce, -1 other. */
-static int post(run *r, const char *url, const uint8_t *tx, size_t len, char *id)
+static int post(run *r, tc_http_conn *c, const uint8_t *tx, size_t len, char *id)
 {
     char resp[1024];
     int status;
@@ -91,8 +119,11 @@ static int post(run *r, const char *url, const uint8_t *tx, size_t len, char *id
     /* A node over its per-client request rate answers 429 (docs/api.md,
      * Bounds): back off and retry, as any well-behaved client does. */
     for (int tries = 0;; tries++) {
-        if (tc_http_request(&status, resp, sizeof resp, &err, "POST", url, "/tx", "application/cbor", tx, len,
-                            10000)) {
+        uint64_t t0 = now_us();
+        int hrc = tc_http_conn_request(c, &status, resp, sizeof resp, &err, "POST", "/tx", "application/cbor", tx, len);
+        __atomic_add_fetch(&r->post_us, now_us() - t0, __ATOMIC_RELAXED);
+        __atomic_add_fetch(&r->posts, 1, __ATOMIC_RELAXED);
+        if (hrc) {
             note_err(r, err.msg);
             return -1;
         }
@@ -117,13 +148,13 @@ static int post(run *r, const char *url, const uint8_t *tx, size_t len, char *id
 }
 
 /* Height of a committed transaction, 0 if not (yet). */
-static uint64_t committed(const char *url, const char *id)
+static uint64_t committed(tc_http_conn *c, const char *id)
 {
     char resp[1024], path[80];
     int status;
     tc_err err;
     snprintf(path, sizeof path, "/tx/%s", id);
-    if (tc_http_request(&status, resp, sizeof resp, &err, "GET", url, path, NULL, NULL, 0, 5000) || status != 200)
+    if (tc_http_conn_request(c, &status, resp, sizeof resp, &err, "GET", path, NULL, NULL, 0) || status != 200)
         return 0;
     json_t *j = json_loads(resp, 0, NULL);
     uint64_t h = (uint64_t)json_integer_value(json_object_get(j, "height"));
@@ -134,11 +165,13 @@ static uint64_t committed(const char *url, const char *id)
 static void *watch(void *arg)
 {
     run *r = arg;
+    tc_http_conn *c;
+    if (tc_http_conn_new(&c, r->urls[0], 2000)) return NULL;
     while (r->watching) {
         char resp[2048];
         int status;
         tc_err err;
-        if (!tc_http_request(&status, resp, sizeof resp, &err, "GET", r->urls[0], "/status", NULL, NULL, 0, 2000) &&
+        if (!tc_http_conn_request(c, &status, resp, sizeof resp, &err, "GET", "/status", NULL, NULL, 0) &&
             status == 200) {
             json_t *j = json_loads(resp, 0, NULL);
             uint64_t h = (uint64_t)json_integer_value(json_object_get(j, "height")), t = now_ms();
@@ -151,6 +184,7 @@ static void *watch(void *arg)
         }
         usleep(10000);
     }
+    tc_http_conn_close(c);
     return NULL;
 }
 
@@ -177,16 +211,15 @@ static void *send_loop(void *arg)
                 x->refused = 1;
                 continue;
             }
-            const char *url = r->urls[j % r->nurl];
             x->sent_ms = now_ms();
-            int p = post(r, url, tx, len, x->id);
+            int p = post(r, w->c[j % r->nurl], tx, len, x->id);
             if (p != 0) {
                 x->refused = 1;
                 __atomic_add_fetch(&r->refused, 1, __ATOMIC_RELAXED);
                 continue;
             }
             if (r->dup_every && k % r->dup_every == 0 && r->nurl > 1) {
-                int d = post(r, r->urls[(j + 1) % r->nurl], tx, len, NULL);
+                int d = post(r, w->c[(j + 1) % r->nurl], tx, len, NULL);
                 if (d == 1 || d == 2)
                     __atomic_add_fetch(&r->dups, 1, __ATOMIC_RELAXED);
             }
@@ -200,7 +233,7 @@ static void *send_loop(void *arg)
         for (uint64_t k = j; k < r->txs; k += S) {
             rec *x = &r->recs[k];
             while (!x->refused && !x->height && now_ms() < deadline) {
-                x->height = committed(r->urls[j % r->nurl], x->id);
+                x->height = committed(w->c[j % r->nurl], x->id);
                 if (!x->height)
                     usleep(50000);
             }
@@ -208,7 +241,7 @@ static void *send_loop(void *arg)
     return NULL;
 }
 
-static int setup(run *r)
+static int setup(run *r, worker *w)
 {
     uint64_t nonce = 1;
     char id[65] = "";
@@ -219,7 +252,7 @@ static int setup(run *r)
         do {
             if (load_tx_register(tx, sizeof tx, &len, &r->c, nonce, r->org_base + j, &r->keys[j]))
                 return cli_fail("cannot build the registration of org %llu", (unsigned long long)(r->org_base + j));
-            p = post(r, r->urls[0], tx, len, id);
+            p = post(r, w->c[0], tx, len, id);
             if (p == 2) nonce++; /* an earlier run used this governance nonce */
         } while (p == 2 && nonce < 100000);
         if (p != 0)
@@ -227,7 +260,7 @@ static int setup(run *r)
         nonce++;
     }
     uint64_t deadline = now_ms() + r->timeout_s * 1000u;
-    while (!committed(r->urls[0], id))
+    while (!committed(w->c[0], id))
         if (now_ms() > deadline)
             return cli_fail("the organizations were not committed within %llu s", (unsigned long long)r->timeout_s);
         else
@@ -282,22 +315,24 @@ static int report(run *r, uint64_t t_end)
     double tps = secs > 0 ? (double)n / secs : 0;
     uint64_t p50 = n ? lat[n / 2] : 0, p99 = n ? lat[(n * 99) / 100 < n ? (n * 99) / 100 : n - 1] : 0;
     uint64_t mx = n ? lat[n - 1] : 0;
+    double post_ms = r->posts ? (double)r->post_us / (double)r->posts / 1000.0 : 0;
     tc_free(lat);
     if (r->json) {
-        json_t *o = json_pack("{s:I,s:I,s:I,s:I,s:f,s:f,s:I,s:I,s:I,s:s}", "submitted", (json_int_t)r->txs,
+        json_t *o = json_pack("{s:I,s:I,s:I,s:I,s:f,s:f,s:I,s:I,s:I,s:f,s:s}", "submitted", (json_int_t)r->txs,
                               "committed", (json_int_t)n, "refused", (json_int_t)r->refused, "duplicates",
                               (json_int_t)r->dups, "seconds", secs, "tx_per_s", tps, "p50_ms", (json_int_t)p50,
-                              "p99_ms", (json_int_t)p99, "max_ms", (json_int_t)mx, "first_error", r->first_err);
+                              "p99_ms", (json_int_t)p99, "max_ms", (json_int_t)mx, "post_ms_avg", post_ms,
+                              "first_error", r->first_err);
         char *s = json_dumps(o, JSON_COMPACT);
         printf("%s\n", s);
         free(s);
         json_decref(o);
     } else {
         printf("submitted   %llu\ncommitted   %llu\nrefused     %llu\nduplicates  %llu\nseconds     %.2f\n"
-               "tx/s        %.1f\np50 ms      %llu\np99 ms      %llu\nmax ms      %llu\n",
+               "tx/s        %.1f\np50 ms      %llu\np99 ms      %llu\nmax ms      %llu\nPOST avg ms %.2f\n",
                (unsigned long long)r->txs, (unsigned long long)n, (unsigned long long)r->refused,
                (unsigned long long)r->dups, secs, tps, (unsigned long long)p50, (unsigned long long)p99,
-               (unsigned long long)mx);
+               (unsigned long long)mx, post_ms);
         if (r->first_err[0]) printf("first error %s\n", r->first_err);
     }
     return n == r->txs ? CLI_OK : 1;
@@ -374,16 +409,16 @@ int cmd_debug_load(int argc, char **argv)
     if (!r.keys || !r.recs || !r.seen) return cli_fail("out of memory");
     for (uint64_t j = 0; j < r.signers; j++)
         load_signer_key(&r.keys[j], r.c.seed, j);
-    if ((rc = setup(&r))) return rc;
+    static worker w[256];
+    for (uint64_t t = 0; t < r.threads; t++)
+        if (worker_open(&w[t], &r, t)) return cli_fail("out of memory");
+    if ((rc = setup(&r, &w[0]))) return rc;
     pthread_t wt, th[256];
-    worker w[256];
     r.watching = 1;
     pthread_create(&wt, NULL, watch, &r);
     r.t0 = now_ms();
-    for (uint64_t t = 0; t < r.threads; t++) {
-        w[t] = (worker){&r, t};
+    for (uint64_t t = 0; t < r.threads; t++)
         pthread_create(&th[t], NULL, send_loop, &w[t]);
-    }
     for (uint64_t t = 0; t < r.threads; t++)
         pthread_join(th[t], NULL);
     uint64_t t_end = now_ms();
@@ -391,6 +426,8 @@ int cmd_debug_load(int argc, char **argv)
     r.watching = 0;
     pthread_join(wt, NULL);
     rc = report(&r, t_end);
+    for (uint64_t t = 0; t < r.threads; t++)
+        worker_close(&w[t]);
     tc_free(r.keys);
     tc_free(r.recs);
     tc_free(r.seen);

@@ -1,11 +1,14 @@
 /* Minimal HTTP/1.1 client (include/tc/httpc.h): one request per
- * connection ("Connection: close"), a bounded response buffer. Streams
+ * connection ("Connection: close"), a bounded response buffer, or a
+ * kept-alive connection (tc_http_conn) for many requests. Streams
  * (server-sent events) are requested as HTTP/1.0 so the server sends the
  * body as plain bytes until it closes (no chunked encoding to undo). */
 #include "tc/httpc.h"
 
 #include <errno.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +71,11 @@ static int open_conn(conn *k, tc_err *err, const char *base_url, int timeout_ms)
         struct timeval tv = {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
         setsockopt(k->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
         setsockopt(k->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+        /* head and body go in two sends: without this, Nagle holds the
+         * body until the server's delayed ACK (40 ms per request on a
+         * kept-alive connection) */
+        int one = 1;
+        setsockopt(k->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
         if (connect(k->fd, a->ai_addr, a->ai_addrlen) == 0) break;
         close(k->fd);
         k->fd = -1;
@@ -78,22 +86,31 @@ static int open_conn(conn *k, tc_err *err, const char *base_url, int timeout_ms)
     return 0;
 }
 
-static int send_req(conn *k, tc_err *err, const char *version, const char *method, const char *path,
-                    const char *accept, const char *content_type, const char *headers, const uint8_t *body,
-                    size_t body_len)
+static int send_req_conn(conn *k, tc_err *err, const char *version, const char *method, const char *path,
+                         const char *accept, const char *content_type, const char *headers, const uint8_t *body,
+                         size_t body_len, const char *connection)
 {
     char head[1536];
     int n = snprintf(head, sizeof head,
                      "%s %s%s %s\r\nHost: %s:%s\r\nUser-Agent: thingchain\r\nAccept: %s\r\n"
-                     "Content-Type: %s\r\nContent-Length: %zu\r\n%sConnection: close\r\n\r\n",
+                     "Content-Type: %s\r\nContent-Length: %zu\r\n%sConnection: %s\r\n\r\n",
                      method, k->prefix, path, version, k->host, k->port, accept ? accept : "application/json",
-                     content_type ? content_type : "application/octet-stream", body_len, headers ? headers : "");
+                     content_type ? content_type : "application/octet-stream", body_len, headers ? headers : "",
+                     connection);
     if (n < 0 || (size_t)n >= sizeof head || send_all(k->fd, head, (size_t)n) ||
         (body_len && send_all(k->fd, body, body_len))) {
         close(k->fd);
+        k->fd = -1;
         return tc_err_set(err, TC_ERR_IO, "cannot send the request to %s:%s", k->host, k->port);
     }
     return 0;
+}
+
+static int send_req(conn *k, tc_err *err, const char *version, const char *method, const char *path,
+                    const char *accept, const char *content_type, const char *headers, const uint8_t *body,
+                    size_t body_len)
+{
+    return send_req_conn(k, err, version, method, path, accept, content_type, headers, body, body_len, "close");
 }
 
 /* Status code, body offset and Content-Type of a response head in buf. */
@@ -245,5 +262,119 @@ int tc_http_stream(int *status, tc_err *err, const char *base_url, const char *p
         got = 0;
     }
     close(k.fd);
+    return rc;
+}
+
+/* ---- kept-alive connections ---- */
+
+#define KEEP_BUF (64u * 1024u)
+
+struct tc_http_conn {
+    conn k;
+    int up, timeout_ms;
+    char base[512];
+    char buf[KEEP_BUF + 1];
+};
+
+int tc_http_conn_new(tc_http_conn **out, const char *base_url, int timeout_ms)
+{
+    *out = tc_calloc(1, sizeof **out);
+    if (!*out) return TC_ERR_NOMEM;
+    snprintf((*out)->base, sizeof (*out)->base, "%s", base_url);
+    (*out)->timeout_ms = timeout_ms;
+    (*out)->k.fd = -1;
+    return 0;
+}
+
+void tc_http_conn_close(tc_http_conn *c)
+{
+    if (!c) return;
+    if (c->up) close(c->k.fd);
+    tc_free(c);
+}
+
+static void drop(tc_http_conn *c)
+{
+    if (c->up) close(c->k.fd);
+    c->up = 0;
+    c->k.fd = -1;
+}
+
+/* The value of header `name` (with its colon) in head [buf, sep), or NULL. */
+static const char *header_of(const char *buf, const char *sep, const char *name)
+{
+    size_t nl = strlen(name);
+    for (const char *l = strstr(buf, "\r\n"); l && l < sep; l = strstr(l + 2, "\r\n"))
+        if (strncasecmp(l + 2, name, nl) == 0) {
+            const char *v = l + 2 + nl;
+            while (*v == ' ') v++;
+            return v;
+        }
+    return NULL;
+}
+
+/* One exchange; *retry set when a reused connection turned out closed
+ * before any answer byte (the server's idle timeout): send again. */
+static int exchange(tc_http_conn *c, int *retry, int *status, char *resp, size_t cap, tc_err *err,
+                    const char *method, const char *path, const char *content_type, const uint8_t *body,
+                    size_t body_len)
+{
+    int reused = c->up;
+    *retry = 0;
+    if (!c->up) {
+        int rc = open_conn(&c->k, err, c->base, c->timeout_ms);
+        if (rc) return rc;
+        c->up = 1;
+    }
+    if (send_req_conn(&c->k, err, "HTTP/1.1", method, path, NULL, content_type, NULL, body, body_len,
+                      "keep-alive")) {
+        c->up = 0; /* send_req_conn closed it */
+        *retry = reused;
+        return TC_ERR_IO;
+    }
+    size_t got = 0, off = 0, clen = 0;
+    int have_len = 0, close_after = 0;
+    for (;;) {
+        if (got == KEEP_BUF) { drop(c); return tc_err_set(err, TC_ERR_IO, "answer from %s too large", c->base); }
+        ssize_t r = recv(c->k.fd, c->buf + got, KEEP_BUF - got, 0);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) {
+            drop(c);
+            if (got == 0 && reused) { *retry = 1; return TC_ERR_IO; }
+            if (r == 0 && got && !have_len && off) break; /* no length: the body ends at close */
+            return tc_err_set(err, TC_ERR_IO, "no answer from %s", c->base);
+        }
+        got += (size_t)r;
+        c->buf[got] = 0;
+        if (!off) {
+            if (parse_head(status, &off, NULL, 0, c->buf, got)) continue; /* head not complete yet */
+            const char *sep = c->buf + off - 4, *v;
+            if ((v = header_of(c->buf, sep, "Content-Length:"))) { clen = strtoull(v, NULL, 10); have_len = 1; }
+            if ((v = header_of(c->buf, sep, "Connection:")) && strncasecmp(v, "close", 5) == 0) close_after = 1;
+            if (have_len && off + clen > KEEP_BUF) {
+                drop(c);
+                return tc_err_set(err, TC_ERR_IO, "answer from %s too large", c->base);
+            }
+        }
+        if (off && have_len && got >= off + clen) break;
+    }
+    size_t n = have_len ? clen : got - off;
+    if (cap) {
+        if (n >= cap) n = cap - 1;
+        memcpy(resp, c->buf + off, n);
+        resp[n] = 0;
+    }
+    if (close_after || !have_len) drop(c);
+    return 0;
+}
+
+int tc_http_conn_request(tc_http_conn *c, int *status, char *resp, size_t cap, tc_err *err, const char *method,
+                         const char *path, const char *content_type, const uint8_t *body, size_t body_len)
+{
+    tc_err_clear(err);
+    int retry, rc = exchange(c, &retry, status, resp, cap, err, method, path, content_type, body, body_len);
+    if (rc && retry)
+        rc = exchange(c, &retry, status, resp, cap, err, method, path, content_type, body, body_len);
+    if (rc && !err->msg[0]) tc_err_set(err, rc, "connection to %s closed", c->base);
     return rc;
 }

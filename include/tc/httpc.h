@@ -43,4 +43,18 @@ int tc_http_request_ex(int *status, char *resp, size_t cap, size_t *resp_len, tc
                        const char *base_url, const char *path, const char *content_type, const char *headers,
                        const uint8_t *body, size_t body_len, int timeout_ms);
 
+/* A kept-alive connection to one base URL, for clients that send many
+ * requests (the load generator): one TCP connection reused across
+ * requests, opened at the first request and reopened (once per request)
+ * when the server closed it in between. Answers must carry Content-Length
+ * (the node's do). Not thread-safe: one per thread. */
+typedef struct tc_http_conn tc_http_conn;
+/* *out owned by the caller: tc_http_conn_close. TC_ERR_NOMEM only; the URL
+ * is checked at the first request. */
+int tc_http_conn_new(tc_http_conn **out, const char *base_url, int timeout_ms);
+/* As tc_http_request, over c. */
+int tc_http_conn_request(tc_http_conn *c, int *status, char *resp, size_t cap, tc_err *err, const char *method,
+                         const char *path, const char *content_type, const uint8_t *body, size_t body_len);
+void tc_http_conn_close(tc_http_conn *c);
+
 #endif
