@@ -51,6 +51,32 @@ int tc_block_exec_state(tc_block_exec *x, struct tc_smt *smt)
     return rc;
 }
 
+/* After the rules: one history leaf per transaction (with its result),
+ * then the write-set as a state-tree version. No rule reads the history
+ * tree, so appending after the loop equals appending in it. */
+static int exec_tail(tc_block_exec *x, const tc_chain *c, const tc_span *txs)
+{
+    for (size_t i = 0; i < x->ntx; i++) {
+        uint8_t leaf[TC_HIST_LEAF_LEN];
+        tc_block_hist_leaf(leaf, txs[i].p, txs[i].len, x->results[i].code);
+        int rc = tc_hist_append(c->hist, leaf, sizeof leaf);
+        if (rc) return rc;
+    }
+    tc_hist_root(c->hist, x->history_root);
+    x->history_size = tc_hist_size(c->hist);
+    return tc_block_exec_state(x, c->smt);
+}
+
+int tc_block_exec_replay(tc_block_exec *x, tc_err *err, const tc_chain *c, const tc_span *txs, size_t ntx)
+{
+    int rc = ntx == x->ntx ? exec_tail(x, c, txs) : TC_ERR_INVALID_ARG;
+    if (rc) {
+        tc_err_set(err, rc, "block application (replay)");
+        tc_block_exec_free(x);
+    }
+    return rc;
+}
+
 int tc_block_execute(tc_block_exec *x, tc_err *err, const tc_chain *c, const tc_block_ctx *ctx,
                      const tc_span *txs, size_t ntx, int sig_checked)
 {
@@ -90,13 +116,8 @@ int tc_block_execute(tc_block_exec *x, tc_err *err, const tc_chain *c, const tc_
             memcpy(r->msg, e.code ? e.msg : tc_strerror(code), sizeof r->msg);
             r->msg[sizeof r->msg - 1] = 0;
         }
-        uint8_t leaf[TC_HIST_LEAF_LEN];
-        tc_block_hist_leaf(leaf, txs[i].p, txs[i].len, r->code);
-        if ((rc = tc_hist_append(c->hist, leaf, sizeof leaf))) goto fail;
     }
-    tc_hist_root(c->hist, x->history_root);
-    x->history_size = tc_hist_size(c->hist);
-    if ((rc = tc_block_exec_state(x, c->smt))) goto fail;
+    if ((rc = exec_tail(x, c, txs))) goto fail;
     return 0;
 fail:
     tc_err_set(err, rc, "block application");

@@ -53,12 +53,15 @@ int node_build_block(node *nd, uint8_t **out, size_t *len, uint64_t height)
         bytes += nd->mp.v[i].len + 16;
         ntx++;
     }
+    /* Signatures are checked again (each is a hit in the verified-signature
+     * memo): the store keeps this run, and only a run that checked them
+     * may stand for the validation and the commit of the block. */
     tc_err err;
-    int rc = tc_store_propose(nd->store, &err, &h, txs, ntx, 1);
+    int rc = tc_store_propose(nd->store, &err, &h, txs, ntx, 0);
     if (rc) {
         TC_LOGW("proposal with %zu transactions failed (%s); proposing an empty block", ntx, err.msg);
         ntx = 0;
-        rc = tc_store_propose(nd->store, &err, &h, txs, 0, 1);
+        rc = tc_store_propose(nd->store, &err, &h, txs, 0, 0);
     }
     tc_span lc = {nd->last_cert, height > 1 ? nd->last_cert_len : 0};
     if (!rc)

@@ -270,6 +270,7 @@ void tc_store_close(tc_store *s)
     tc_smt_close(s->smt);
     tc_kv_close(s->nodes);
     for (int i = 0; i < Q__N; i++) sqlite3_finalize(s->q[i]);
+    tc__store_dry_drop(s);
     tc_free(s->ix);
     tc_free(s->vc);
     sqlite3_close(s->db);
@@ -278,6 +279,7 @@ void tc_store_close(tc_store *s)
 
 int tc_store_has_genesis(const tc_store *s) { return s->has_genesis; }
 uint64_t tc_store_height(const tc_store *s) { return s->height; }
+uint64_t tc_store_replays(const tc_store *s) { return s->replays; }
 void tc_store_last_id(const tc_store *s, uint8_t id[TC_HASH_LEN]) { memcpy(id, s->last_id, TC_HASH_LEN); }
 
 int tc_store_header(tc_store *s, tc_header *h, uint8_t id[TC_HASH_LEN], uint64_t height)

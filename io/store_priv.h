@@ -4,6 +4,7 @@
 
 #include <sqlite3.h>
 
+#include "tc/block.h"
 #include "tc/history.h"
 #include "tc/kv.h"
 #include "tc/smt.h"
@@ -39,6 +40,21 @@ typedef struct tc__vc_slot {
     uint8_t val[VC_VAL_MAX];
 } tc__vc_slot;
 
+/* The last dry run (tc_store_propose), kept so that validating the same
+ * block again (a proposer validates its own proposal) costs nothing and
+ * committing it replays the write-set instead of running the rules a
+ * third time (io/store_commit.c). Valid only on the state it ran on. */
+typedef struct tc__store_dry {
+    int valid;
+    int sig_checked;               /* as the run was asked */
+    uint64_t base_height;
+    uint8_t base_id[TC_HASH_LEN];
+    uint64_t height, time_ms;
+    uint8_t chain_id[TC_CHAIN_ID_MAX];
+    size_t chain_id_len;
+    tc_block_exec x;               /* owned when valid; x.tx_root names the txs */
+} tc__store_dry;
+
 struct tc_store {
     sqlite3 *db;
     sqlite3_stmt *q[Q__N];
@@ -57,6 +73,8 @@ struct tc_store {
     size_t block_anchors;  /* 'A' records the block being written creates */
     struct tc__store_ix *ix;  /* scratch for index diffs (io/store_state.c), lazily allocated */
     tc__vc_slot *vc;          /* VC_SLOTS, or NULL (uncached) */
+    tc__store_dry dry;
+    uint64_t replays;         /* tc_store_replays */
 };
 
 /* SQLite result code to TC_ERR_* (SQLITE_FULL -> TC_ERR_DISK_FULL). */
@@ -67,6 +85,8 @@ int tc__store_run(sqlite3_stmt *st);
 int tc__store_bind(sqlite3_stmt *st, int i, const void *p, size_t n);
 /* The read-only values kv over the state table. */
 void tc__store_values_init(tc_store *s);
+/* Forgets the kept dry run. */
+void tc__store_dry_drop(tc_store *s);
 /* Empties the values cache (after a rolled-back block). */
 void tc__store_vc_clear(tc_store *s);
 /* Writes one block's write-set (values, old versions, indexes) at height. */

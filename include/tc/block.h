@@ -155,6 +155,12 @@ typedef struct tc_block_exec {
  * memory and limits. */
 int tc_block_execute(tc_block_exec *x, tc_err *err, const tc_chain *c, const tc_block_ctx *ctx,
                      const tc_span *txs, size_t ntx, int sig_checked);
+/* Replays a kept execution of txs (x from tc_block_execute on the same
+ * committed state and context, whose history and tree side effects were
+ * undone): appends the history leaves and applies the write-set to the
+ * tree again, without running the rules. Same side effects and ownership
+ * as tc_block_execute; on error *x is freed. */
+int tc_block_exec_replay(tc_block_exec *x, tc_err *err, const tc_chain *c, const tc_span *txs, size_t ntx);
 void tc_block_exec_free(tc_block_exec *x);
 /* Proposer path: copies the execution-derived fields (transaction root and
  * count, history root and size, state root) into h. */

@@ -50,6 +50,10 @@ int tc_store_has_genesis(const tc_store *s);
 
 /* Height of the last committed block (0: only genesis). */
 uint64_t tc_store_height(const tc_store *s);
+/* Blocks committed by replaying the kept dry run of tc_store_propose
+ * (same transactions, context and state) instead of running the rules
+ * again, since open. */
+uint64_t tc_store_replays(const tc_store *s);
 /* The id to put in the next header's prev_hash (the last block id, or the
  * genesis hash at height 0). */
 void tc_store_last_id(const tc_store *s, uint8_t id[TC_HASH_LEN]);

@@ -326,6 +326,71 @@ static void test_rollback_after_state_write(void)
     tc_store_close(s);
 }
 
+/* The kept dry run: proposing the same block again gives the same header;
+ * a block that carries another block's header with its own transactions
+ * is still refused (the kept run is named by the transactions' own root);
+ * committing the proposed block replays it, and a store that never
+ * proposed it (full execution) ends with the same state root. */
+static void test_dry_run_kept(void)
+{
+    char p1[450], p2[450];
+    path_in(p1, sizeof p1, "dry1.db");
+    path_in(p2, sizeof p2, "dry2.db");
+    tc_store *s, *t;
+    tc_err err;
+    CHECK_OK(fx_open_genesis(&s, p1));
+    CHECK_OK(fx_open_genesis(&t, p2));
+    uint8_t txa[4][600], txb[4][600];
+    tc_span a[4], b[4];
+    for (int i = 0; i < 4; i++) {
+        a[i] = (tc_span){ txa[i], fx_dev_tx(txa[i], sizeof txa[i], (uint32_t)i, 1, "m", "red", 1) };
+        b[i] = (tc_span){ txb[i], fx_dev_tx(txb[i], sizeof txb[i], (uint32_t)(50 + i), 1, "m", "blue", 1) };
+    }
+    uint8_t *blk;
+    size_t len;
+    CHECK_OK(fx_make_block(s, &blk, &len, a, 4, 0)); /* proposed, kept */
+    tc_header h1, h2;
+    memset(&h1, 0, sizeof h1);
+    memcpy(h1.chain_id, "fixture", 7);
+    h1.chain_id_len = 7;
+    h1.height = 1;
+    h1.time_ms = 1000000 + 1000;
+    h2 = h1;
+    CHECK_OK(tc_store_propose(s, &err, &h2, a, 4, 0));
+    tc_block bb;
+    CHECK_OK(tc_block_decode(&bb, blk, len));
+    h1 = bb.header;
+    tc_block_free(&bb);
+    CHECK_MEM(h2.state_root, h1.state_root, 32);
+    CHECK_MEM(h2.tx_root, h1.tx_root, 32);
+    /* A's header over B's transactions */
+    tc_span none = { NULL, 0 };
+    uint8_t *forged = tc_malloc(1 << 16);
+    size_t flen;
+    CHECK(forged != NULL);
+    CHECK_OK(tc_block_encode(forged, 1 << 16, &flen, &h1, b, 4, none, NULL, 0));
+    CHECK(tc_store_commit_block(s, &err, forged, flen, 1) != 0);
+    CHECK_EQ(tc_store_height(s), 0);
+    CHECK_EQ(tc_store_replays(s), 0);
+    tc_free(forged);
+    /* the real block: replayed here, fully executed in t */
+    tc_free(blk);
+    CHECK_OK(fx_make_block(s, &blk, &len, a, 4, 0));
+    CHECK_OK(tc_store_commit_block(s, &err, blk, len, 1));
+    CHECK_EQ(tc_store_replays(s), 1);
+    CHECK_OK(tc_store_commit_block(t, &err, blk, len, 0));
+    CHECK_EQ(tc_store_replays(t), 0);
+    tc_header hs, ht;
+    CHECK_OK(tc_store_header(s, &hs, NULL, 1));
+    CHECK_OK(tc_store_header(t, &ht, NULL, 1));
+    CHECK_MEM(hs.state_root, ht.state_root, 32);
+    CHECK_OK(tc_store_check(s, &err));
+    CHECK_OK(tc_store_check(t, &err));
+    tc_free(blk);
+    tc_store_close(s);
+    tc_store_close(t);
+}
+
 int main(void)
 {
     tc_crypto_init();
@@ -333,6 +398,7 @@ int main(void)
     RUN(test_two_stores_agree_and_reopen);
     RUN(test_newer_schema_refused);
     RUN(test_rollback_after_state_write);
+    RUN(test_dry_run_kept);
     RUN(test_schema_1_upgraded);
     RUN(test_disk_full);
     fx_rm(dir);
