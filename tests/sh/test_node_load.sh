@@ -28,9 +28,12 @@ cat "$tmp/load.json"
 check "debug load: every transaction committed (exit 0)" '[ $rc -eq 0 ]'
 jq() { $PY -c "import json,sys; print(json.load(open('$tmp/load.json'))['$1'])" 2>/dev/null; }
 check "committed == submitted == $TXS" '[ "$(jq committed)" = "$TXS" ] && [ "$(jq submitted)" = "$TXS" ]'
-# A second post that reaches a node before the gossiped copy is admitted
-# there first (then the copy is the duplicate): most are answered duplicate.
-check "second posts were answered duplicate or refused as replays" '[ "$(jq duplicates)" -gt $((TXS / 25 / 2)) ]'
+# A second post that reaches a node after the gossiped copy is answered
+# duplicate (or refused as a replay once committed); one that beats the
+# copy is admitted there and the copy is the duplicate. Either way no
+# second post fails, and the count above shows each committed once.
+check "some second posts were answered duplicate or refused as replays" '[ "$(jq duplicates)" -gt 0 ]'
+check "no second post failed" '[ "$(jq duplicate_errors)" = 0 ]'
 check "every node ends at the same height and state root" 'same_root 30 0 1 2 3 4'
 # Exactly once: each node executed setup (64 registrations) + TXS transactions, no more.
 for i in 0 1 2 3 4; do
