@@ -151,6 +151,21 @@ size_t tc_net_peer_count(const tc_net *n)
     return c;
 }
 
+void tc_net_each_link(tc_net *n, void (*fn)(void *ctx, tc_net_link *l), void *ctx)
+{
+    /* next is read first: fn may close l (freed later, in the loop). */
+    for (tc_net_link *l = n->links, *next; l; l = next) {
+        next = l->next;
+        if (l->up && !l->closing)
+            fn(ctx, l);
+    }
+}
+
+void tc_net_link_close(tc_net_link *l, const char *why)
+{
+    tc__net_link_close(l, why);
+}
+
 /* ---- handshake ---- */
 static int start_hs(tc_net_link *l)
 {
