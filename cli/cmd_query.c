@@ -245,7 +245,7 @@ int cmd_query(int argc, char **argv)
                "--save FILE keeps the bundle; --from FILE verifies a saved bundle offline\n"
                "(no --node). anchor --digest HEX proves a message digest was anchored: the\n"
                "RFC 9162 path digest -> anchor root, then the anchor record's bundle;\n"
-               "--save/--from keep the node's JSON answer. Exit 0 verified; 1 a check failed, the record is absent (absence\n"
+               "--save/--from keep the node's JSON answer.\nExit 0 verified; 1 a check failed, the record is absent (absence\n"
                "verified) or the node refused; 2 usage.\n", usage);
         return CLI_OK;
     }

@@ -144,7 +144,7 @@ static const txdef DEFS[] = {
     {TC_TX_SVC_WITHDRAW, W_DEV_OR_ADMIN, {{1, K_DEVICE, 1, "device"}, {2, K_TEXT, 1, "name"}}},
     {TC_TX_COMM_SET_POLICY, W_ADMIN, {{1, K_TEXT, 1, "group-a"}, {2, K_TEXT, 1, "group-b"}, {3, K_BOOL, 1, "allow"}, {4, K_UINT, 0, "expiry"}}},
     {TC_TX_COMM_DEL_POLICY, W_ADMIN, {{1, K_TEXT, 1, "group-a"}, {2, K_TEXT, 1, "group-b"}}},
-    {TC_TX_ANCHOR, W_ANY, {{1, K_HEX32, 1, "root"}, {2, K_UINT, 1, "count"}, {3, K_UINT, 1, "first-time"}, {4, K_UINT, 1, "last-time"}, {5, K_DIGESTS, 0, "digest"}}},
+    {TC_TX_ANCHOR, W_ANY, {{1, K_HEX32, 0, "root"}, {2, K_UINT, 0, "count"}, {3, K_UINT, 1, "first-time"}, {4, K_UINT, 1, "last-time"}, {5, K_DIGESTS, 0, "digest"}}},
     {TC_TX_CFG_PUBLISH, W_CONFIG, {{1, K_TARGET, 1, "target-kind"}, {2, K_TARGETB, 1, "target"}, {3, K_TEXT, 1, "name"}, {4, K_UINT, 1, "version"}, {5, K_HEX32, 0, "digest"}, {6, K_UINT, 0, "size"}, {7, K_FILE, 0, "body-file"}, {8, K_TEXT, 0, "location"}, {9, K_UINT, 0, "expiry"}}},
     {TC_TX_CFG_REPORT, W_DEVICE, {{1, K_UINT, 1, "operator"}, {2, K_HEX16, 1, "doc-id"}, {3, K_UINT, 1, "version"}, {4, K_CFGSTAT, 1, "status"}}},
     {TC_TX_FW_RELEASE, W_RELEASE, {{1, K_TEXT, 1, "model"}, {2, K_UINT, 1, "version"}, {3, K_HEX32, 1, "digest"}, {4, K_UINT, 1, "size"}, {5, K_UINT, 1, "chunk-size"}, {6, K_HEX32, 1, "chunk-root"}, {7, K_UINT, 1, "min-version"}, {8, K_UINT, 1, "expiry"}}},
@@ -465,6 +465,8 @@ static int cfg_defaults(args *s)
 static int anchor_defaults(args *s)
 {
     size_t n = args_count(s, "digest");
+    if (n == 0 && (!args_get(s, "root", 0) || !args_get(s, "count", 0)))
+        return cli_usage(usage, "anchor needs --root and --count, or the digests (--digest, repeated) to compute them");
     if (n == 0) return 0;
     if (n > TC_ANCHOR_DIGESTS_MAX) return cli_usage(usage, "at most %u --digest", TC_ANCHOR_DIGESTS_MAX);
     static uint8_t dg[TC_ANCHOR_DIGESTS_MAX * 32];

@@ -25,6 +25,9 @@ NONE=$(printf '44%.0s' {1..32})
 "$CLI" tx build anchor --digest "$D0" --digest "$D1" --digest "$D2" --first-time 1000 --last-time 2000 \
   --org 1 --key "$tmp/net/orgs/operator/admin1.key" --nonce 1 $G -o "$tmp/tx" >/dev/null
 check "tx build anchor --digest x3 builds (root, count computed)" '[ -s "$tmp/tx" ]'
+expect 2 "tx build anchor with neither --root/--count nor --digest: usage error" "$CLI" tx build anchor \
+  --first-time 1000 --last-time 2000 --org 1 --key "$tmp/net/orgs/operator/admin1.key" --nonce 1 $G -o "$tmp/tx2"
+check "... naming what is missing" 'grep -q "needs --root and --count, or the digests" "$tmp/err"'
 T=$(curl -s --max-time 5 --data-binary @"$tmp/tx" "$U/tx" | jget tx)
 committed() { curl -s --max-time 2 "$U/v1/tx/$T" | grep -q '"code":0'; }
 wait_tx() { local end=$((SECONDS + 30)); while [ $SECONDS -lt $end ]; do committed && return 0; sleep 0.3; done; return 1; }
