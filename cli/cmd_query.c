@@ -27,10 +27,11 @@ static const char usage[] =
     "                  [--save FILE | --from FILE] [--timeout MS]\n"
     "  KIND: device ID | devices (--owner N|--maker N|--model M|--group G|--status S|--attr K=V)\n"
     "        | services (--type T|--attr K=V) | config ID | firmware ID [--current V]\n"
-    "        | rollout ORG ID | anchor ROOT | state KEYHEX | tx ID  (lists: [--limit N] [--after KEY])";
+    "        | rollout ORG ID | anchor ROOT | anchor --digest HEX | state KEYHEX | tx ID\n"
+    "        (lists: [--limit N] [--after KEY])";
 
 typedef struct qopts {
-    const char *genesis, *save, *from, *filter_name, *filter_val, *after, *current;
+    const char *genesis, *save, *from, *filter_name, *filter_val, *after, *current, *digest;
     uint64_t height, limit;
     int as_json;
 } qopts;
@@ -233,7 +234,7 @@ int cmd_query(int argc, char **argv)
         {"save", 1, NULL, 's'}, {"from", 1, NULL, 'f'}, {"timeout", 1, NULL, 't'}, {"current", 1, NULL, 'c'},
         {"limit", 1, NULL, 'l'}, {"after", 1, NULL, 'a'}, {"owner", 1, NULL, 1}, {"maker", 1, NULL, 2},
         {"model", 1, NULL, 3}, {"group", 1, NULL, 4}, {"status", 1, NULL, 5}, {"attr", 1, NULL, 6},
-        {"type", 1, NULL, 7}, {NULL, 0, NULL, 0}};
+        {"type", 1, NULL, 7}, {"digest", 1, NULL, 'd'}, {NULL, 0, NULL, 0}};
     if (cli_wants_help(argc, argv)) {
         printf("usage: %s\n\nFetches proof bundles from a node and verifies them with the device light\n"
                "client anchored on GENESIS.cbor (genesis hash, chain id, validators): a header\n"
@@ -242,7 +243,9 @@ int cmd_query(int argc, char **argv)
                "Lists (devices, services, config) print every listed record, each verified;\n"
                "which records a list holds is the node's word (see docs/api.md).\n"
                "--save FILE keeps the bundle; --from FILE verifies a saved bundle offline\n"
-               "(no --node). Exit 0 verified; 1 a check failed, the record is absent (absence\n"
+               "(no --node). anchor --digest HEX proves a message digest was anchored: the\n"
+               "RFC 9162 path digest -> anchor root, then the anchor record's bundle;\n"
+               "--save/--from keep the node's JSON answer.\nExit 0 verified; 1 a check failed, the record is absent (absence\n"
                "verified) or the node refused; 2 usage.\n", usage);
         return CLI_OK;
     }
@@ -264,6 +267,7 @@ int cmd_query(int argc, char **argv)
         case 'c': o.current = optarg; break;
         case 'l': if ((rc = cli_u64_opt(&o.limit, "--limit", optarg, usage))) return rc; break;
         case 'a': o.after = optarg; break;
+        case 'd': o.digest = optarg; break;
         case 1: case 2: case 3: case 4: case 5: case 6: case 7:
             if (o.filter_name) return cli_usage(usage, "give one filter only");
             o.filter_name = opts[c + 9].name;
@@ -289,6 +293,7 @@ int cmd_query(int argc, char **argv)
     size_t kl = 0;
     int is_list = !strcmp(kind, "devices") || !strcmp(kind, "services") || !strcmp(kind, "config");
     if (is_list && (o.from || o.save)) return cli_usage(usage, "--from/--save take one record, not a list");
+    if (o.digest && strcmp(kind, "anchor")) return cli_usage(usage, "--digest goes with anchor only");
     if (o.filter_name && strcmp(kind, "devices") && strcmp(kind, "services"))
         return cli_usage(usage, "--%s filters devices or services lists only", o.filter_name);
     if (!strcmp(kind, "device") || !strcmp(kind, "config") || !strcmp(kind, "firmware")) {
@@ -323,6 +328,10 @@ int cmd_query(int argc, char **argv)
         kl = 17;
         snprintf(path, sizeof path, "/v1/rollouts/%llu/%llu?format=bundle", (unsigned long long)org,
                  (unsigned long long)id);
+    } else if (!strcmp(kind, "anchor") && o.digest) {
+        if (nargs) return cli_usage(usage, "anchor --digest HEX takes no ROOT");
+        if ((rc = hex_arg(key, 32, o.digest, "--digest"))) return rc;
+        snprintf(path, sizeof path, "/v1/anchors/by-digest/%s?format=bundle", o.digest);
     } else if (!strcmp(kind, "anchor")) {
         if (nargs != 1) return cli_usage(usage, "anchor takes one ROOT (64 hex digits)");
         if ((rc = hex_arg(key + 1, 32, args[0], "the anchor root"))) return rc;
@@ -348,6 +357,7 @@ int cmd_query(int argc, char **argv)
     if ((rc = qv_anchor(&q, &err, o.genesis))) return cli_fail("%s: %s", tc_errname(rc), err.msg);
     if (is_list) return list(&q, &o, path);
     if (!strcmp(kind, "tx")) return one_tx(&q, &o, path, key);
+    if (o.digest) return qv_anchor_digest(&q, path, key, o.save, o.from, o.as_json);
     /* firmware: the node picks the release; the bundle proves its record. */
     return one(&q, &o, path, !strcmp(kind, "firmware") ? NULL : key, kl, kind);
 }

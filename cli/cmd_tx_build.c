@@ -17,6 +17,7 @@
 #include "cli_json.h"
 #include "cmd_tx.h"
 #include "tc/alloc.h"
+#include "tc/anchor.h"
 #include "tc/cbor.h"
 #include "tc/hex.h"
 #include "tc/keyfile.h"
@@ -109,7 +110,8 @@ enum kind {
     K_CFGSTAT, /* applied|failed */
     K_ACTION,  /* advance|pause|resume|abort */
     K_FWSTATE, /* downloading|installed|failed */
-    K_MFG      /* dev.manufacture: one device from --ed25519 --x25519 --model --serial --claim-secret */
+    K_MFG,     /* dev.manufacture: one device from --ed25519 --x25519 --model --serial --claim-secret */
+    K_DIGESTS  /* repeated 32-byte hex -> array of bstr (anchor digests, leaf order) */
 };
 
 typedef struct field { uint8_t key; uint8_t kind; uint8_t req; const char *flag; } field;
@@ -142,7 +144,7 @@ static const txdef DEFS[] = {
     {TC_TX_SVC_WITHDRAW, W_DEV_OR_ADMIN, {{1, K_DEVICE, 1, "device"}, {2, K_TEXT, 1, "name"}}},
     {TC_TX_COMM_SET_POLICY, W_ADMIN, {{1, K_TEXT, 1, "group-a"}, {2, K_TEXT, 1, "group-b"}, {3, K_BOOL, 1, "allow"}, {4, K_UINT, 0, "expiry"}}},
     {TC_TX_COMM_DEL_POLICY, W_ADMIN, {{1, K_TEXT, 1, "group-a"}, {2, K_TEXT, 1, "group-b"}}},
-    {TC_TX_ANCHOR, W_ANY, {{1, K_HEX32, 1, "root"}, {2, K_UINT, 1, "count"}, {3, K_UINT, 1, "first-time"}, {4, K_UINT, 1, "last-time"}}},
+    {TC_TX_ANCHOR, W_ANY, {{1, K_HEX32, 0, "root"}, {2, K_UINT, 0, "count"}, {3, K_UINT, 1, "first-time"}, {4, K_UINT, 1, "last-time"}, {5, K_DIGESTS, 0, "digest"}}},
     {TC_TX_CFG_PUBLISH, W_CONFIG, {{1, K_TARGET, 1, "target-kind"}, {2, K_TARGETB, 1, "target"}, {3, K_TEXT, 1, "name"}, {4, K_UINT, 1, "version"}, {5, K_HEX32, 0, "digest"}, {6, K_UINT, 0, "size"}, {7, K_FILE, 0, "body-file"}, {8, K_TEXT, 0, "location"}, {9, K_UINT, 0, "expiry"}}},
     {TC_TX_CFG_REPORT, W_DEVICE, {{1, K_UINT, 1, "operator"}, {2, K_HEX16, 1, "doc-id"}, {3, K_UINT, 1, "version"}, {4, K_CFGSTAT, 1, "status"}}},
     {TC_TX_FW_RELEASE, W_RELEASE, {{1, K_TEXT, 1, "model"}, {2, K_UINT, 1, "version"}, {3, K_HEX32, 1, "digest"}, {4, K_UINT, 1, "size"}, {5, K_UINT, 1, "chunk-size"}, {6, K_HEX32, 1, "chunk-root"}, {7, K_UINT, 1, "min-version"}, {8, K_UINT, 1, "expiry"}}},
@@ -375,6 +377,13 @@ static int put_field(tc_cbor_enc *e, args *s, const field *f, uint64_t target_ki
     case K_VALS: rc = put_vals(e, s, f->flag); break;
     case K_WAVES: rc = put_waves(e, s, f->flag); break;
     case K_MFG: rc = put_mfg(e, s); break;
+    case K_DIGESTS: {
+        size_t n = args_count(s, f->flag);
+        tc_cbor_put_array(e, n);
+        for (size_t i = 0; i < n && !rc; i++)
+            if (!(rc = hex_exact(b, 32, f->flag, args_get(s, f->flag, i)))) tc_cbor_put_bytes(e, b, 32);
+        break;
+    }
     case K_ROLES: {
         uint64_t bits = 0;
         for (const char *p = v;;) {
@@ -451,12 +460,38 @@ static int cfg_defaults(args *s)
     return 0;
 }
 
+/* anchor with --digest (body key 5, docs/ledger.md "Anchors"): root and
+ * count default to the RFC 9162 root over the digests and their number. */
+static int anchor_defaults(args *s)
+{
+    size_t n = args_count(s, "digest");
+    if (n == 0 && (!args_get(s, "root", 0) || !args_get(s, "count", 0)))
+        return cli_usage(usage, "anchor needs --root and --count, or the digests (--digest, repeated) to compute them");
+    if (n == 0) return 0;
+    if (n > TC_ANCHOR_DIGESTS_MAX) return cli_usage(usage, "at most %u --digest", TC_ANCHOR_DIGESTS_MAX);
+    static uint8_t dg[TC_ANCHOR_DIGESTS_MAX * 32];
+    for (size_t i = 0; i < n; i++) {
+        int rc = hex_exact(dg + 32 * i, 32, "digest", args_get(s, "digest", i));
+        if (rc) return rc;
+    }
+    uint8_t root[32];
+    char hex[65], num[32];
+    tc_anchor_root(root, dg, n);
+    tc_hex_encode(hex, root, 32);
+    snprintf(num, sizeof num, "%zu", n);
+    int rc = 0;
+    if (!args_get(s, "root", 0)) rc = args_add(s, "root", hex);
+    if (!rc && !args_get(s, "count", 0)) rc = args_add(s, "count", num);
+    return rc;
+}
+
 static int encode_body(uint8_t *out, size_t cap, size_t *len, const txdef *d, args *s)
 {
     size_t nf = 0, present = 0;
     uint64_t target_kind = 0;
     int rc;
     if (d->type == TC_TX_CFG_PUBLISH && (rc = cfg_defaults(s))) return rc;
+    if (d->type == TC_TX_ANCHOR && (rc = anchor_defaults(s))) return rc;
     for (; nf < 10 && d->f[nf].flag; nf++) {
         const field *f = &d->f[nf];
         int has = f->kind == K_ATTRS || f->kind == K_TEXTS || args_get(s, f->flag, 0) != NULL;
@@ -498,7 +533,8 @@ static void print_types(void)
             if (f->kind == K_MFG) printf(" --ed25519* --x25519* --model* --serial* --claim-secret|--claim-pub*");
             else if (f->kind == K_KEYSET) printf(" --threshold* --pub HEX|--pub-key FILE...");
             else printf(" --%s%s%s", f->flag, f->req ? "*" : "",
-                        (f->kind == K_TEXTS || f->kind == K_ATTRS || f->kind == K_VALS || f->kind == K_WAVES) ? "..." : "");
+                        (f->kind == K_TEXTS || f->kind == K_ATTRS || f->kind == K_VALS || f->kind == K_WAVES ||
+                         f->kind == K_DIGESTS) ? "..." : "");
         }
         printf("\n  %-22s signed by %s\n", "", who[DEFS[i].who]);
     }

@@ -32,7 +32,7 @@ int qv_anchor(qv *q, tc_err *err, const char *genesis_path)
     return rc;
 }
 
-static uint64_t now_ms(void)
+uint64_t qv_now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
@@ -42,7 +42,7 @@ static uint64_t now_ms(void)
 int qv_verify(qv *q, tc_err *err, tcdev_bundle *b, unsigned kind, const uint8_t *in, size_t len,
               const uint8_t *key, size_t key_len)
 {
-    int rc = tcdev_light_verify_bundle(&q->st, &q->w, b, in, len, now_ms());
+    int rc = tcdev_light_verify_bundle(&q->st, &q->w, b, in, len, qv_now_ms());
     if (rc) return tc_err_set(err, rc, "the proof bundle does not verify");
     if (b->kind != kind)
         return tc_err_set(err, TC_ERR_LIGHT_BUNDLE, "expected a bundle of kind %u, got kind %u", kind, b->kind);

@@ -38,4 +38,15 @@ int qv_fetch(qv *q, tc_err *err, uint8_t **out, size_t *len, int *found, const c
 /* GET path as JSON (new reference in *out); non-2xx: TC_ERR_API_ANSWER. */
 int qv_fetch_json(qv *q, tc_err *err, void **out, const char *path);
 
+/* Wall clock in ms (the light client's freshness check). */
+uint64_t qv_now_ms(void);
+
+/* `query anchor --digest HEX` (cli/query_anchor.c): fetches
+ * /v1/anchors/by-digest/HEX?format=bundle from `path` (or reads the saved
+ * JSON answer `from`), verifies digest -> root (RFC 9162 path) -> state root
+ * (A record's state proof) -> quorum-signed header with tcdev_anchor_verify,
+ * prints it. save/from may be NULL. CLI_OK or CLI_FAIL (message printed). */
+int qv_anchor_digest(qv *q, const char *path, const uint8_t digest[32], const char *save, const char *from,
+                     int as_json);
+
 #endif

@@ -95,11 +95,22 @@ int api_fw_route(api *a, struct MHD_Connection *c, const char *url, const char *
 /* State queries with proofs (daemon/api_query.c). */
 int api_query_route(api *a, struct MHD_Connection *c, const char *url, const char *method, api_req *r,
                     enum MHD_Result *res);
+/* One state record with its proof at height, JSON (extra merged in; may be
+ * NULL, reference taken) or the bundle form; 404 when absent, 410 when the
+ * height's state is no longer provable (daemon/api_query.c). */
+enum MHD_Result api_record(api *a, struct MHD_Connection *c, uint64_t height, const uint8_t *key, size_t kl,
+                           json_t *extra);
 /* Proof bundles (daemon/api_bundle.c). The state bundle of (key, val?) at
  * height with its proof (all borrowed), answered with `status`. */
 enum MHD_Result api_state_bundle(api *a, struct MHD_Connection *c, unsigned status, uint64_t height,
                                  const uint8_t *key, size_t kl, const uint8_t *val, size_t vl,
                                  const uint8_t *proof, size_t pl);
+/* The same bundle's bytes into *out (tc_malloc'd, caller frees; NULL on
+ * error), for answers that carry it beside other parts. */
+int api_state_bundle_build(api *a, uint8_t **out, size_t *n, uint64_t height, const uint8_t *key, size_t kl,
+                           const uint8_t *val, size_t vl, const uint8_t *proof, size_t pl);
+/* GET /v1/anchors/by-digest/HEX (daemon/api_anchor.c): rest is HEX. */
+enum MHD_Result api_anchor_by_digest(api *a, struct MHD_Connection *c, uint64_t height, const char *rest);
 /* The history bundle of a committed transaction (id: SHA-256 of its bytes). */
 enum MHD_Result api_tx_bundle(api *a, struct MHD_Connection *c, const uint8_t id[TC_SHA256_LEN]);
 /* Headers, certificates, blocks, validator sets (daemon/api_chain.c). */

@@ -10,32 +10,47 @@
 #include "tc/bundle.h"
 #include "tc/history.h"
 
-/* Builds and sends the bundle of (key, value?) at height. */
-enum MHD_Result api_state_bundle(api *a, struct MHD_Connection *c, unsigned status, uint64_t height,
-                                   const uint8_t *key, size_t kl, const uint8_t *val, size_t vl,
-                                   const uint8_t *proof, size_t pl)
+int api_state_bundle_build(api *a, uint8_t **out, size_t *n, uint64_t height, const uint8_t *key, size_t kl,
+                           const uint8_t *val, size_t vl, const uint8_t *proof, size_t pl)
 {
     tc_header h;
     uint8_t id[TC_HASH_LEN], hb[TC_HEADER_MAX];
-    size_t hl, cl = 0, vsl = 0, n = 0;
-    uint8_t *cert = NULL, *vs = NULL, *out = NULL;
+    size_t hl, cl = 0, vsl = 0;
+    uint8_t *cert = NULL, *vs = NULL;
+    *out = NULL;
+    *n = 0;
     int rc = tc_store_header(a->nd->store, &h, id, height);
     if (!rc) rc = tc_header_encode(hb, sizeof hb, &hl, &h);
     if (!rc) rc = api_cert_for(a, &cert, &cl, height);
     if (!rc && api_valset_changed(a, height)) rc = api_valset_bytes(a, &vs, &vsl, height);
     if (!rc) {
         tc_bundle_parts p = {1 /* state */, {hb, hl}, {cert, cl}, {vs, vsl}, {proof, pl}, {key, kl}, val, vl};
-        rc = tc_bundle_encode(NULL, 0, &n, &p);
+        rc = tc_bundle_encode(NULL, 0, n, &p);
         if (rc == TC_ERR_BUFFER_TOO_SMALL || rc == 0) {
-            out = tc_malloc(n);
-            rc = out ? tc_bundle_encode(out, n, &n, &p) : TC_ERR_NOMEM;
+            *out = tc_malloc(*n);
+            rc = *out ? tc_bundle_encode(*out, *n, n, &p) : TC_ERR_NOMEM;
         }
     }
+    if (rc) {
+        tc_free(*out);
+        *out = NULL;
+    }
+    tc_free(cert);
+    tc_free(vs);
+    return rc;
+}
+
+/* Builds and sends the bundle of (key, value?) at height. */
+enum MHD_Result api_state_bundle(api *a, struct MHD_Connection *c, unsigned status, uint64_t height,
+                                   const uint8_t *key, size_t kl, const uint8_t *val, size_t vl,
+                                   const uint8_t *proof, size_t pl)
+{
+    uint8_t *out;
+    size_t n;
+    int rc = api_state_bundle_build(a, &out, &n, height, key, kl, val, vl, proof, pl);
     enum MHD_Result res = rc ? api_reply_err(c, 500, rc, "cannot build the proof bundle")
                              : api_reply(c, status, "application/cbor", out, n);
     tc_free(out);
-    tc_free(cert);
-    tc_free(vs);
     return res;
 }
 

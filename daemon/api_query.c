@@ -18,6 +18,7 @@
  *   GET /v1/firmware/ID?current=V      the release a device should install
  *   GET /v1/rollouts/ORG/ID            rollout record; JSON adds per-wave counts
  *   GET /v1/anchors/ROOT               anchor record by its Merkle root
+ *   GET /v1/anchors/by-digest/HEX      the anchor listing a message digest (api_anchor.c)
  *   GET /v1/state/KEY                  any state key (hex) */
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,9 +37,9 @@ static enum MHD_Result bad(struct MHD_Connection *c, const char *msg)
     return api_reply_err(c, 400, TC_ERR_API_PARAM, msg);
 }
 
-/* One record with its proof; extra (may be NULL, reference taken) is
+/* One record with its proof (daemon/api.h); extra (may be NULL, reference taken) is
  * merged into the JSON answer. */
-static enum MHD_Result record(api *a, struct MHD_Connection *c, uint64_t height, const uint8_t *key, size_t kl,
+enum MHD_Result api_record(api *a, struct MHD_Connection *c, uint64_t height, const uint8_t *key, size_t kl,
                               json_t *extra)
 {
     static uint8_t val[TC_STATE_VALUE_MAX], proof[TC_SMT_PROOF_MAX];
@@ -204,7 +205,7 @@ static enum MHD_Result firmware(api *a, struct MHD_Connection *c, uint64_t heigh
     json_t *extra = json_pack("{s:I,s:o,s:o}", "version", (json_int_t)fw.version, "release_key",
                               api_hexj(fw.release_key, sizeof fw.release_key), "rollout_key",
                               api_hexj(fw.rollout_key, sizeof fw.rollout_key));
-    return record(a, c, height, fw.release_key, sizeof fw.release_key, extra);
+    return api_record(a, c, height, fw.release_key, sizeof fw.release_key, extra);
 }
 
 static enum MHD_Result rollout(api *a, struct MHD_Connection *c, uint64_t height, const char *rest)
@@ -231,7 +232,7 @@ static enum MHD_Result rollout(api *a, struct MHD_Connection *c, uint64_t height
                           "unassigned", (json_int_t)st.unassigned[0], (json_int_t)st.unassigned[1],
                           (json_int_t)st.unassigned[2]);
     }
-    return record(a, c, height, key, sizeof key, extra);
+    return api_record(a, c, height, key, sizeof key, extra);
 }
 
 int api_query_route(api *a, struct MHD_Connection *c, const char *url, const char *method, api_req *r,
@@ -270,7 +271,7 @@ int api_query_route(api *a, struct MHD_Connection *c, const char *url, const cha
     case DEV:
         key[0] = 'D';
         memcpy(key + 1, id, sizeof id);
-        *res = record(a, c, height, key, 1 + sizeof id, NULL);
+        *res = api_record(a, c, height, key, 1 + sizeof id, NULL);
         break;
     case DEVS: *res = list(a, c, height, 0); break;
     case SVCS: *res = list(a, c, height, 1); break;
@@ -278,9 +279,10 @@ int api_query_route(api *a, struct MHD_Connection *c, const char *url, const cha
     case FW: *res = firmware(a, c, height, id); break;
     case ROLL: *res = rollout(a, c, height, rest); break;
     case ANCH:
+        if (!strncmp(rest, "by-digest/", 10)) { *res = api_anchor_by_digest(a, c, height, rest + 10); break; }
         key[0] = 'A';
         if (hex_exact(key + 1, 32, rest)) { *res = bad(c, "expected an anchor root: 64 hex digits"); break; }
-        *res = record(a, c, height, key, 33, NULL);
+        *res = api_record(a, c, height, key, 33, NULL);
         break;
     case STATE: {
         size_t n = strlen(rest);
@@ -288,7 +290,7 @@ int api_query_route(api *a, struct MHD_Connection *c, const char *url, const cha
             *res = bad(c, "expected a state key in hex (at most 128 bytes)");
             break;
         }
-        *res = record(a, c, height, key, kl, NULL);
+        *res = api_record(a, c, height, key, kl, NULL);
         break;
     }
     default: break;

@@ -126,6 +126,9 @@ int node_sets_at(node *nd, uint64_t h);
 /* 1 if a node key may link with us (validators around the current height,
  * scheduled validators, configured full nodes). */
 int node_admits(node *nd, const uint8_t pub[TC_ED25519_PUB_LEN]);
+/* Closes, with an INFO line naming the key, every link node_admits no
+ * longer accepts (node_sets_at calls it when a set change can drop one). */
+void node_recheck_links(node *nd);
 /* Admission (daemon/admit.c): a transaction from the API (done, ctx) or
  * a peer (from) is decoded and checked for duplicates at once; its
  * signatures are verified on the worker threads, then it is admitted on

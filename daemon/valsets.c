@@ -15,6 +15,7 @@
 
 #include "node.h"
 #include "tc/cbor.h"
+#include "tc/hex.h"
 #include "tc/kv.h"
 #include "tc/log.h"
 
@@ -80,8 +81,9 @@ static void key_of(uint8_t k[9], uint64_t h)
         k[1 + i] = (uint8_t)(h >> (56 - 8 * i));
 }
 
-/* The set of one height from the committed state (priorities included). */
-static int set_at(node *nd, tc_valset *out, uint64_t height)
+/* The set of one height from the committed state (priorities included);
+ * *eff (may be NULL) is the height it took effect. */
+static int set_at(node *nd, tc_valset *out, uint64_t *eff, uint64_t height)
 {
     uint8_t lo[9], hi[9];
     key_of(lo, 0);
@@ -97,6 +99,8 @@ static int set_at(node *nd, tc_valset *out, uint64_t height)
         return rc ? rc : TC_ERR_STATE;
     }
     uint64_t from = c->eff;
+    if (eff)
+        *eff = c->eff;
     tc_valset *cache = &nd->vs_cache;
     if (nd->vs_cache_eff == c->eff && nd->vs_cache_h <= height) {
         *out = *cache;
@@ -114,7 +118,7 @@ static int set_at(node *nd, tc_valset *out, uint64_t height)
 
 int node_set_for(node *nd, tc_valset *vs, uint64_t height)
 {
-    return set_at(nd, vs, height);
+    return set_at(nd, vs, NULL, height);
 }
 
 /* The sets around height h: h-1 (its certificate is in block h), h (the
@@ -123,12 +127,13 @@ int node_set_for(node *nd, tc_valset *vs, uint64_t height)
 int node_sets_at(node *nd, uint64_t h)
 {
     int rc = 0;
+    uint64_t prev_eff = 0;
     if (h > 1)
-        rc = set_at(nd, &nd->vs_prev, h - 1);
+        rc = set_at(nd, &nd->vs_prev, &prev_eff, h - 1);
     if (!rc)
-        rc = set_at(nd, &nd->vs, h);
+        rc = set_at(nd, &nd->vs, NULL, h);
     if (!rc)
-        rc = set_at(nd, &nd->vs_next, h + 1);
+        rc = set_at(nd, &nd->vs_next, NULL, h + 1);
     if (!rc && h > 1) {
         uint8_t a[TC_HASH_LEN], b[TC_HASH_LEN];
         tc_valset_hash(&nd->vs_prev, a);
@@ -141,7 +146,34 @@ int node_sets_at(node *nd, uint64_t h)
         nd->vs_cache = nd->vs;
         nd->vs_cache_h = h;
     }
+    /* A validator removed from height e on is admitted while e - 1 is one
+     * of the three heights (vs_prev): the first height that drops it is
+     * e + 1, where the set of h - 1 took effect at h - 1. Only then can a
+     * link lose its admission, so only then are the links walked. */
+    if (!rc && h > 1 && prev_eff == h - 1)
+        node_recheck_links(nd);
     return rc;
+}
+
+static void recheck_one(void *ctx, tc_net_link *l)
+{
+    node *nd = ctx;
+    const uint8_t *pub = tc_net_link_pub(l);
+    if (node_admits(nd, pub))
+        return;
+    char hex[2 * TC_ED25519_PUB_LEN + 1];
+    tc_hex_encode(hex, pub, TC_ED25519_PUB_LEN);
+    uint64_t h = tc_store_height(nd->store) + 1;
+    TC_LOGI("closing the link to node %s: removed from the validator set (not a validator of heights "
+            "%llu..%llu nor of a scheduled set, not a configured full node)",
+            hex, (unsigned long long)(h - 1), (unsigned long long)(h + 1));
+    tc_net_link_close(l, "removed from the validator set");
+}
+
+void node_recheck_links(node *nd)
+{
+    if (nd->net && !nd->stopping)
+        tc_net_each_link(nd->net, recheck_one, nd);
 }
 
 /* Peer admission (the net's is_known): validators of the previous, current

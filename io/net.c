@@ -151,6 +151,21 @@ size_t tc_net_peer_count(const tc_net *n)
     return c;
 }
 
+void tc_net_each_link(tc_net *n, void (*fn)(void *ctx, tc_net_link *l), void *ctx)
+{
+    /* next is read first: fn may close l (freed later, in the loop). */
+    for (tc_net_link *l = n->links, *next; l; l = next) {
+        next = l->next;
+        if (l->up && !l->closing)
+            fn(ctx, l);
+    }
+}
+
+void tc_net_link_close(tc_net_link *l, const char *why)
+{
+    tc__net_link_close(l, why);
+}
+
 /* ---- handshake ---- */
 static int start_hs(tc_net_link *l)
 {
@@ -215,8 +230,6 @@ static void link_up(tc_net_link *l)
     if (dedup(l))
         return;
     l->up = 1;
-    if (l->d)
-        l->d->backoff = 0;
     char hex[17];
     static const char digits[] = "0123456789abcdef";
     for (int i = 0; i < 8; i++) {
@@ -256,6 +269,11 @@ static void on_hs_msg(tc_net_link *l, const uint8_t *m, size_t len)
 /* Decrypted transport bytes: reassemble application messages. */
 static void on_plain(tc_net_link *l, const uint8_t *p, size_t n)
 {
+    /* The backoff restarts only once the peer has sent something: a peer
+     * that refuses our key closes right after the handshake (a removed
+     * validator), and redialing it at once would spin. */
+    if (l->d)
+        l->d->backoff = 0;
     if (l->app_len + n > l->app_cap) {
         size_t want = l->app_cap ? l->app_cap : 65536;
         while (want < l->app_len + n) want *= 2;

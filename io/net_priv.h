@@ -15,7 +15,7 @@ typedef struct net_dialer {
     char addr[64];
     struct sockaddr_in sa;
     uv_timer_t timer;
-    uint64_t backoff;     /* ms; 0 after a link came up */
+    uint64_t backoff;     /* ms; 0 once a link received a message from the peer */
     tc_net_link *link;    /* the current attempt or link */
     uint8_t pub[TC_ED25519_PUB_LEN]; /* the node key last seen at addr */
     int has_pub;

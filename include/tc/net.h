@@ -65,5 +65,13 @@ void tc_net_broadcast(tc_net *n, const tc_net_link *except, const uint8_t *msg, 
 const uint8_t *tc_net_link_pub(const tc_net_link *l);
 /* Links that finished their handshake. */
 size_t tc_net_peer_count(const tc_net *n);
+/* Calls fn(ctx, link) for every link that finished its handshake and is not
+ * closing (e.g. to re-ask who may stay linked after a validator-set change).
+ * fn may close the link it is given (tc_net_link_close), no other. */
+void tc_net_each_link(tc_net *n, void (*fn)(void *ctx, tc_net_link *l), void *ctx);
+/* Closes a link (idempotent); why is logged. on_down follows from the loop,
+ * and an outbound link's dialer redials (the peer's handshake is then
+ * refused by is_known while it is not accepted). */
+void tc_net_link_close(tc_net_link *l, const char *why);
 
 #endif
