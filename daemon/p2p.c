@@ -53,8 +53,10 @@ static uint8_t *with_type(int type, const uint8_t *msg, size_t len)
 void p2p_broadcast_cons(node *nd, const uint8_t *msg, size_t len)
 {
     uint8_t *m = with_type(P_CONS, msg, len);
-    if (m && nd->net)
+    if (m && nd->net) {
         tc_net_broadcast(nd->net, NULL, m, len + 1);
+        tc_net_flush(nd->net); /* others wait on it: not after our commit */
+    }
     tc_free(m);
 }
 

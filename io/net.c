@@ -43,6 +43,7 @@ typedef struct wreq {
     uv_write_t req;
     tc_net_link *l;
     size_t len;
+    uint8_t *buf;         /* data below, or a link's frame buffer (owned) */
     uint8_t data[];
 } wreq;
 
@@ -52,25 +53,72 @@ static void on_written(uv_write_t *req, int status)
     w->l->queued -= w->len;
     if (status < 0)
         tc__net_link_close(w->l, "write failed");
+    if (w->buf != w->data) tc_free(w->buf);
     tc_free(w);
 }
 
 static int write_raw(tc_net_link *l, wreq *w)
 {
     if (l->closing) {
+        if (w->buf != w->data) tc_free(w->buf);
         tc_free(w);
         return TC_ERR_IO;
     }
     w->l = l;
     l->queued += w->len;
-    uv_buf_t b = uv_buf_init((char *)w->data, (unsigned)w->len);
+    uv_buf_t b = uv_buf_init((char *)w->buf, (unsigned)w->len);
     if (uv_write(&w->req, (uv_stream_t *)&l->tcp, &b, 1, on_written) != 0) {
         l->queued -= w->len;
+        if (w->buf != w->data) tc_free(w->buf);
         tc_free(w);
         tc__net_link_close(l, "write failed");
         return TC_ERR_IO;
     }
     return 0;
+}
+
+/* Application frames wait in l->ob until the loop is about to wait for
+ * events (or tc_net_flush): one write for everything a turn of the loop
+ * sent to a peer, instead of one per message (gossip under load sent
+ * thousands of small writes a second per link). */
+static void flush_link(tc_net_link *l)
+{
+    if (!l->ob_len) return;
+    wreq *w = tc_malloc(sizeof *w);
+    if (!w) {
+        tc__net_link_close(l, "out of memory");
+        return;
+    }
+    w->buf = l->ob;
+    w->len = l->ob_len;
+    l->ob = NULL;
+    l->ob_len = l->ob_cap = 0;
+    write_raw(l, w);
+}
+
+void tc_net_flush(tc_net *n)
+{
+    for (tc_net_link *l = n->links, *next; l; l = next) {
+        next = l->next;
+        flush_link(l);
+    }
+    if (n->flushing) {
+        uv_prepare_stop(&n->flusher);
+        n->flushing = 0;
+    }
+}
+
+static void on_prepare(uv_prepare_t *p) { tc_net_flush(p->data); }
+
+void tc__net_flusher_init(tc_net *n)
+{
+    uv_prepare_init(n->loop, &n->flusher);
+    n->flusher.data = n;
+}
+
+void tc__net_flusher_close(tc_net *n)
+{
+    uv_close((uv_handle_t *)&n->flusher, NULL);
 }
 
 static int send_hs(tc_net_link *l, const uint8_t *payload, size_t plen)
@@ -79,6 +127,7 @@ static int send_hs(tc_net_link *l, const uint8_t *payload, size_t plen)
     size_t n;
     if (!w)
         return TC_ERR_NOMEM;
+    w->buf = w->data;
     if (tcdev_noise_write_message(&l->hs, w->data + 2, plen + TCDEV_NOISE_MAX_HS_OVERHEAD, &n, payload,
                                   plen) != 0) {
         tc_free(w);
@@ -96,40 +145,49 @@ int tc_net_send(tc_net_link *l, const uint8_t *msg, size_t len)
         return TC_ERR_IO;
     if (len > TC_NET_MAX_MSG)
         return TC_ERR_LIMIT;
-    if (l->queued > TC_NET_MAX_QUEUED) {
+    if (l->queued + l->ob_len > TC_NET_MAX_QUEUED) {
         tc__net_link_close(l, "peer too slow (send queue over its ceiling)");
         return TC_ERR_LIMIT;
     }
     size_t total = 4 + len, chunk = TCDEV_NOISE_MAX_PAYLOAD;
     size_t nchunks = (total + chunk - 1) / chunk;
-    wreq *w = tc_malloc(sizeof *w + total + nchunks * (2 + TCDEV_NOISE_TAG_LEN));
-    uint8_t *plain = tc_malloc(total);
-    if (!w || !plain) {
-        tc_free(w);
-        tc_free(plain);
-        return TC_ERR_NOMEM;
+    size_t need = l->ob_len + total + nchunks * (2 + TCDEV_NOISE_TAG_LEN);
+    if (need > l->ob_cap) {
+        size_t cap = l->ob_cap ? l->ob_cap : 4096;
+        while (cap < need) cap *= 2;
+        uint8_t *b = tc_realloc(l->ob, cap);
+        if (!b)
+            return TC_ERR_NOMEM;
+        l->ob = b;
+        l->ob_cap = cap;
     }
+    uint8_t *plain = tc_malloc(total);
+    if (!plain)
+        return TC_ERR_NOMEM;
     plain[0] = (uint8_t)(len >> 24); plain[1] = (uint8_t)(len >> 16);
     plain[2] = (uint8_t)(len >> 8); plain[3] = (uint8_t)len;
     memcpy(plain + 4, msg, len);
-    size_t off = 0, pos = 0;
+    size_t off = 0, pos = l->ob_len;
     while (off < total) {
         size_t take = total - off < chunk ? total - off : chunk, n;
-        if (tcdev_noise_encrypt(&l->tx, w->data + pos + 2, take + TCDEV_NOISE_TAG_LEN, &n, NULL, 0,
+        if (tcdev_noise_encrypt(&l->tx, l->ob + pos + 2, take + TCDEV_NOISE_TAG_LEN, &n, NULL, 0,
                                 plain + off, take) != 0) {
-            tc_free(w);
             tc_free(plain);
             tc__net_link_close(l, "encrypt failed");
             return TC_ERR_IO;
         }
-        w->data[pos] = (uint8_t)(n >> 8);
-        w->data[pos + 1] = (uint8_t)n;
+        l->ob[pos] = (uint8_t)(n >> 8);
+        l->ob[pos + 1] = (uint8_t)n;
         pos += 2 + n;
         off += take;
     }
     tc_free(plain);
-    w->len = pos;
-    return write_raw(l, w);
+    l->ob_len = pos;
+    if (!l->n->flushing && !l->n->closing) {
+        uv_prepare_start(&l->n->flusher, on_prepare);
+        l->n->flushing = 1;
+    }
+    return 0;
 }
 
 void tc_net_broadcast(tc_net *n, const tc_net_link *except, const uint8_t *msg, size_t len)

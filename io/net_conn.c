@@ -63,6 +63,7 @@ static void on_closed(uv_handle_t *h)
     tcdev_noise_cipher_wipe(&l->tx);
     tcdev_noise_cipher_wipe(&l->rx);
     tc_free(l->app);
+    tc_free(l->ob);
     tc_free(l);
 }
 
@@ -153,6 +154,7 @@ int tc_net_new(tc_net **out, tc_err *err, struct uv_loop_s *loop, const tc_net_c
         return tc_err_set(err, TC_ERR_NOMEM, "net");
     n->loop = loop;
     n->cb = *cb;
+    tc__net_flusher_init(n);
     snprintf(n->chain_id, sizeof n->chain_id, "%s", chain_id);
     memcpy(n->sec, sec, TC_ED25519_SEC_LEN);
     memcpy(n->pub, sec + TC_ED25519_SEED_LEN, TC_ED25519_PUB_LEN);
@@ -202,7 +204,9 @@ void tc_net_close(tc_net *n)
 {
     if (n->closing)
         return;
+    tc_net_flush(n); /* what was sent before closing still goes out */
     n->closing = 1;
+    tc__net_flusher_close(n);
     if (n->listening)
         uv_close((uv_handle_t *)&n->listener, NULL);
     for (size_t i = 0; i < n->ndialers; i++)

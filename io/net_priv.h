@@ -32,6 +32,8 @@ struct tc_net_link {
     tcdev_noise_cipher tx, rx;
     uint8_t pub[TC_ED25519_PUB_LEN];
     size_t queued;        /* bytes handed to uv_write, not yet written */
+    uint8_t *ob;          /* encrypted frames not yet handed to uv_write (io/net.c) */
+    size_t ob_len, ob_cap;
     uint8_t in[2 + TCDEV_NOISE_MAX_MSG];
     size_t in_len;
     uint8_t plain[TCDEV_NOISE_MAX_MSG];
@@ -52,6 +54,8 @@ struct tc_net {
     size_t ndialers;
     tc_net_link *links;
     size_t nlinks;
+    uv_prepare_t flusher; /* hands every link's frames to the kernel before the loop waits */
+    int flushing;
 };
 
 /* Starts reading and the handshake on a connected link. */
@@ -61,6 +65,9 @@ int tc__net_link_begin(tc_net_link *l);
 void tc__net_link_close(tc_net_link *l, const char *why);
 /* 1 if another link to l's node key is up (one link per pair of nodes). */
 int tc__net_has_link(const tc_net *n, const tc_net_link *l, const uint8_t pub[TC_ED25519_PUB_LEN]);
+/* Starts and stops the frame flusher (io/net.c). */
+void tc__net_flusher_init(tc_net *n);
+void tc__net_flusher_close(tc_net *n);
 /* Fills n->ident from n->sec and n->xpub. */
 int tc__net_ident(tc_net *n);
 

@@ -56,9 +56,14 @@ int tc_net_new(tc_net **out, tc_err *err, struct uv_loop_s *loop, const tc_net_c
 void tc_net_close(tc_net *n);
 void tc_net_free(tc_net *n);
 
-/* Queues one application message on a link (copied). TC_ERR_LIMIT if the
- * link's queue is over its ceiling (the link is then closed). */
+/* Queues one application message on a link (encrypted into the link's
+ * buffer, handed to the kernel with everything else queued when the loop
+ * is about to wait, or at tc_net_flush). TC_ERR_LIMIT if the link's queue
+ * is over its ceiling (the link is then closed). */
 int tc_net_send(tc_net_link *l, const uint8_t *msg, size_t len);
+/* Hands every link's queued messages to the kernel now (before long work
+ * on the loop thread, for messages others wait on: votes). */
+void tc_net_flush(tc_net *n);
 /* To every link that finished its handshake, except `except` (may be NULL). */
 void tc_net_broadcast(tc_net *n, const tc_net_link *except, const uint8_t *msg, size_t len);
 /* The node key the link proved. */
