@@ -227,7 +227,8 @@ static int open_db(tc_store *s, tc_err *err, const char *path)
      * ms of CPU (wall too noisy here to tell).
      * Writes still go through the WAL and its fsync; the cost is that a
      * failing disk read faults (SIGBUS) instead of returning an error. */
-    sqlite3_exec(s->db, "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; PRAGMA mmap_size=4294967296",
+    sqlite3_exec(s->db, "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; PRAGMA mmap_size=4294967296;"
+                 " PRAGMA wal_autocheckpoint=8192",
                  NULL, NULL, NULL);
     return 0;
 }
