@@ -501,7 +501,7 @@ static void mem_close(tc_kv *kv)
 }
 
 static const tc_kv_vtbl kv_mem_vtbl = {
-    mem_get, mem_put, mem_del, mem_scan, mem_begin, mem_commit, mem_rollback, mem_close,
+    mem_get, mem_put, mem_del, mem_scan, mem_begin, mem_commit, mem_rollback, mem_close, NULL,
 };
 
 int tc_kv_mem_open(tc_kv **out)

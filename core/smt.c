@@ -18,13 +18,39 @@
 #define STALE_CHUNK 4096u           /* ids per "sx" record */
 #define STALE_MAX (1u << 26)        /* ids listed by one batch (ceiling) */
 
+/* New nodes wait here and go to the kv in groups (tc_kv_put_many): within
+ * a batch no node is read back, and the SQLite backend writes a group of
+ * rows per statement. */
+#define PEND_MAX 1024u
+typedef struct pend_node {
+    uint8_t key[2 + SMT_ID_LEN];
+    uint8_t len;
+    uint8_t val[SMT_NODE_MAX];
+} pend_node;
+
 typedef struct batch {
     tc_smt *t;
     uint64_t version;
     uint32_t seq;
     uint8_t *stale;                 /* stale ids, 12 bytes each */
     size_t stale_n, stale_cap;
+    pend_node *pend;                /* PEND_MAX, allocated at the first write */
+    size_t npend;
 } batch;
+
+static int flush_nodes(batch *b)
+{
+    tc_kv_item it[64];
+    for (size_t i = 0; i < b->npend;) {
+        size_t k = 0;
+        for (; k < 64 && i < b->npend; k++, i++)
+            it[k] = (tc_kv_item){ b->pend[i].key, b->pend[i].val, sizeof b->pend[i].key, b->pend[i].len };
+        int rc = tc_kv_put_many(b->t->kv, it, k);
+        if (rc) return rc;
+    }
+    b->npend = 0;
+    return TC_OK;
+}
 
 /* An existing leaf carried into a rebuilt subtree, reused if it survives. */
 typedef struct extra_leaf {
@@ -48,7 +74,6 @@ static int add_stale(batch *b, const uint8_t id[SMT_ID_LEN])
 
 static int write_node(batch *b, smt_ref *out, uint8_t type, const uint8_t *body, size_t body_len)
 {
-    uint8_t key[2 + SMT_ID_LEN], val[SMT_NODE_MAX];
     if (b->seq == UINT32_MAX) return TC_ERR_LIMIT;
     out->type = type;
     tc__smt_put_be64(out->id, b->version);
@@ -56,13 +81,19 @@ static int write_node(batch *b, smt_ref *out, uint8_t type, const uint8_t *body,
     out->id[8] = (uint8_t)(s >> 24); out->id[9] = (uint8_t)(s >> 16);
     out->id[10] = (uint8_t)(s >> 8); out->id[11] = (uint8_t)s;
     if (b->t->dry) return TC_OK; /* within a batch no node is read back */
-    key[0] = 's'; key[1] = 'n';
-    memcpy(key + 2, out->id, SMT_ID_LEN);
-    val[0] = type;
-    memcpy(val + 1, body, body_len);
-    int rc = tc_kv_put(b->t->kv, key, sizeof key, val, 1 + body_len);
-    if (!rc) tc__smt_cache_put(b->t, out->id, val, 1 + body_len);
-    return rc;
+    if (!b->pend && !(b->pend = tc_malloc(PEND_MAX * sizeof *b->pend))) return TC_ERR_NOMEM;
+    if (b->npend == PEND_MAX) {
+        int rc = flush_nodes(b);
+        if (rc) return rc;
+    }
+    pend_node *p = &b->pend[b->npend++];
+    p->key[0] = 's'; p->key[1] = 'n';
+    memcpy(p->key + 2, out->id, SMT_ID_LEN);
+    p->val[0] = type;
+    memcpy(p->val + 1, body, body_len);
+    p->len = (uint8_t)(1 + body_len);
+    tc__smt_cache_put(b->t, out->id, p->val, p->len);
+    return TC_OK;
 }
 
 static int write_leaf(batch *b, smt_ref *out, const tc_smt_update *u)
@@ -251,7 +282,7 @@ int tc_smt_apply(tc_smt *t, uint8_t *new_root, const tc_smt_update *ups, size_t 
     qsort(u, n, sizeof *u, upd_cmp);
     for (size_t i = 1; i < n; i++)
         if (memcmp(u[i - 1].key, u[i].key, TC_SMT_HASH_LEN) == 0) { tc_free(u); return TC_ERR_INVALID_ARG; }
-    batch b = { t, t->latest + 1, 0, NULL, 0, 0 };
+    batch b = { t, t->latest + 1, 0, NULL, 0, 0, NULL, 0 };
     smt_ref root, nroot;
     int rc = tc__smt_root_ref(t, &root, t->latest);
     if (!rc) rc = update(&b, &nroot, &root, 0, u, n);
@@ -261,6 +292,8 @@ int tc_smt_apply(tc_smt *t, uint8_t *new_root, const tc_smt_update *ups, size_t 
         if (new_root) memcpy(new_root, nroot.hash, TC_SMT_HASH_LEN);
         return TC_OK;
     }
+    if (!rc) rc = flush_nodes(&b);
+    tc_free(b.pend);
     if (!rc) rc = write_stale(&b);
     if (!rc) {
         uint8_t rkey[10], rval[SMT_REF_LEN];

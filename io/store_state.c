@@ -117,7 +117,7 @@ static int val_scan(tc_kv *kv, const uint8_t *start, size_t start_len, const uin
 }
 
 static const tc_kv_vtbl values_vtbl = {
-    val_get, val_put, val_del, val_scan, val_ro, val_ro, val_ro, val_close,
+    val_get, val_put, val_del, val_scan, val_ro, val_ro, val_ro, val_close, NULL,
 };
 
 void tc__store_values_init(tc_store *s)

@@ -20,6 +20,12 @@ typedef struct tc_kv tc_kv;
 typedef int (*tc_kv_scan_fn)(void *ctx, const uint8_t *key, size_t key_len,
                              const uint8_t *val, size_t val_len);
 
+/* One write of a tc_kv_put_many batch (pointers borrowed for the call). */
+typedef struct tc_kv_item {
+    const uint8_t *key, *val;
+    size_t key_len, val_len;
+} tc_kv_item;
+
 typedef struct tc_kv_vtbl {
     /* TC_ERR_NOT_FOUND if absent; TC_ERR_BUFFER_TOO_SMALL if cap < value
      * length (then *val_len is the length needed and nothing is copied). */
@@ -37,6 +43,9 @@ typedef struct tc_kv_vtbl {
     int (*commit)(tc_kv *kv);
     int (*rollback)(tc_kv *kv);
     void (*close)(tc_kv *kv);
+    /* Optional (NULL: one put each): the puts of items[0..n) in order. The
+     * SQLite backend writes up to 32 rows per statement. */
+    int (*put_many)(tc_kv *kv, const tc_kv_item *items, size_t n);
 } tc_kv_vtbl;
 
 struct tc_kv {
@@ -50,6 +59,15 @@ static inline int tc_kv_get(tc_kv *kv, uint8_t *val, size_t cap, size_t *val_len
 static inline int tc_kv_put(tc_kv *kv, const uint8_t *key, size_t key_len,
                             const uint8_t *val, size_t val_len)
 { return kv->v->put(kv, key, key_len, val, val_len); }
+static inline int tc_kv_put_many(tc_kv *kv, const tc_kv_item *items, size_t n)
+{
+    if (kv->v->put_many) return kv->v->put_many(kv, items, n);
+    for (size_t i = 0; i < n; i++) {
+        int rc = kv->v->put(kv, items[i].key, items[i].key_len, items[i].val, items[i].val_len);
+        if (rc) return rc;
+    }
+    return 0;
+}
 static inline int tc_kv_del(tc_kv *kv, const uint8_t *key, size_t key_len)
 { return kv->v->del(kv, key, key_len); }
 static inline int tc_kv_scan(tc_kv *kv, const uint8_t *start, size_t start_len,

@@ -263,7 +263,7 @@ static int c_begin(tc_kv *kv) { return tc_kv_begin(((counting_kv *)kv)->inner); 
 static int c_commit(tc_kv *kv) { return tc_kv_commit(((counting_kv *)kv)->inner); }
 static int c_rollback(tc_kv *kv) { return tc_kv_rollback(((counting_kv *)kv)->inner); }
 static void c_close(tc_kv *kv) { tc_kv_close(((counting_kv *)kv)->inner); }
-static const tc_kv_vtbl counting_vtbl = {c_get, c_put, c_del, c_scan, c_begin, c_commit, c_rollback, c_close};
+static const tc_kv_vtbl counting_vtbl = {c_get, c_put, c_del, c_scan, c_begin, c_commit, c_rollback, c_close, NULL};
 
 static size_t popcount(uint64_t v)
 {

@@ -246,6 +246,42 @@ static void test_alloc_failures(void)
     tc_alloc_fail_after(-1);
 }
 
+/* put_many: groups below, at and above the SQLite backend's 32 rows per
+ * statement, a key repeated in one group (the later value wins, as with
+ * single puts), an empty value; inside and outside a transaction. */
+static void test_put_many(void)
+{
+    tc_kv *kv;
+    CHECK_OK(open_kv(&kv));
+    static const size_t sizes[] = { 1, 31, 32, 33, 70 };
+    uint8_t keys[70][4], vals[70][8];
+    tc_kv_item it[70];
+    for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
+        size_t n = sizes[z];
+        for (size_t i = 0; i < n; i++) {
+            keys[i][0] = 'm'; keys[i][1] = (uint8_t)z; keys[i][2] = (uint8_t)i; keys[i][3] = 0;
+            memset(vals[i], (int)(i + z), sizeof vals[i]);
+            it[i] = (tc_kv_item){ keys[i], vals[i], 4, 1 + i % 8 };
+        }
+        if (n == 70) {
+            memcpy(keys[65], keys[3], 4); /* same key later in the group */
+            it[10].val_len = 0;
+        }
+        if (z % 2) CHECK_OK(tc_kv_begin(kv));
+        CHECK_OK(tc_kv_put_many(kv, it, n));
+        if (z % 2) CHECK_OK(tc_kv_commit(kv));
+        for (size_t i = 0; i < n; i++) {
+            uint8_t got[8];
+            size_t len = 99;
+            size_t want = i == 3 && n == 70 ? 65 : i;
+            CHECK_OK(tc_kv_get(kv, got, sizeof got, &len, keys[i], 4));
+            CHECK_EQ(len, it[want].val_len);
+            CHECK(len == 0 || memcmp(got, vals[want], len) == 0);
+        }
+    }
+    close_kv(kv);
+}
+
 int main(void)
 {
     for (backend_ = 0; backend_ < 2; backend_++) {
@@ -254,6 +290,7 @@ int main(void)
         RUN(test_scan_order);
         RUN(test_txn);
         RUN(test_reopen);
+        RUN(test_put_many);
         RUN(test_alloc_failures);
     }
     return test_summary();
