@@ -206,10 +206,16 @@ int tc_hist_flush(tc_hist *h)
 {
     if (!h->kv) return 0;
     uint8_t key[KEY_MAX];
-    for (size_t i = 0; i < h->npend; i++) {
-        const pend_node *n = &h->pend[i];
-        size_t klen = node_key(h, key, n->level, n->index);
-        int rc = tc_kv_put(h->kv, key, klen, n->hash, TC_HIST_HASH_LEN);
+    /* in groups: the SQLite backend writes many rows per statement */
+    uint8_t keys[64][KEY_MAX];
+    tc_kv_item it[64];
+    for (size_t i = 0; i < h->npend;) {
+        size_t k = 0;
+        for (; k < 64 && i < h->npend; k++, i++) {
+            const pend_node *n = &h->pend[i];
+            it[k] = (tc_kv_item){ keys[k], n->hash, node_key(h, keys[k], n->level, n->index), TC_HIST_HASH_LEN };
+        }
+        int rc = tc_kv_put_many(h->kv, it, k);
         if (rc) return rc;
     }
     uint8_t val[8];
