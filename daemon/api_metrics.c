@@ -72,6 +72,10 @@ static enum MHD_Result render(api *a, struct MHD_Connection *c)
     put(buf, cap, &n, "# HELP thingchain_committed_txs_total Transactions committed since the node started.\n"
                       "# TYPE thingchain_committed_txs_total counter\nthingchain_committed_txs_total %llu\n",
         (unsigned long long)nd->committed_txs);
+    put(buf, cap, &n, "# HELP thingchain_block_replays_total Blocks committed by replaying this node's validation "
+                      "run instead of executing them again, since the node started.\n"
+                      "# TYPE thingchain_block_replays_total counter\nthingchain_block_replays_total %llu\n",
+        (unsigned long long)tc_store_replays(nd->store));
     put(buf, cap, &n, "# HELP thingchain_tx_per_second Transactions committed per second over the last 10 s.\n"
                       "# TYPE thingchain_tx_per_second gauge\nthingchain_tx_per_second %.1f\n",
         tx_rate(m, node_now_ms()));

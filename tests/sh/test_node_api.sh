@@ -94,7 +94,8 @@ check "valsets/1: 4 validators, hash = header valset_hash" \
    [ "$(jget hash <"$tmp/body")" = "$(curl -s "$U/v1/headers/1" | jget valset_hash)" ]'
 metrics_ok() {
   curl -s "$U/metrics" >"$tmp/m"
-  for m in thingchain_block_height thingchain_committed_txs_total thingchain_tx_per_second thingchain_mempool_txs \
+  for m in thingchain_block_height thingchain_committed_txs_total thingchain_block_replays_total \
+           thingchain_tx_per_second thingchain_mempool_txs \
            thingchain_mempool_bytes thingchain_peers thingchain_commit_latency_seconds_bucket \
            thingchain_commit_latency_seconds_count 'thingchain_api_requests_total{code="200"}'; do
     grep -qF "$m" "$tmp/m" || { echo "missing $m"; return 1; }
@@ -102,6 +103,8 @@ metrics_ok() {
 }
 check "/metrics: every metric named in docs/api.md" metrics_ok
 check "/metrics counts the committed transactions" '[ "$(awk "/^thingchain_committed_txs_total/{print \$2}" "$tmp/m")" -ge 6 ]'
+# blocks this node validated are committed from that run, not executed again
+check "/metrics: blocks committed by replaying the validation run" '[ "$(awk "/^thingchain_block_replays_total/{print \$2}" "$tmp/m")" -ge 1 ]'
 
 # ---- CLI ----
 expect 0 "thingchain status" "$CLI" status --node "$U"
