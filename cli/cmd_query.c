@@ -62,12 +62,7 @@ static void add_height(char *path, size_t cap, uint64_t h, const char *sep)
 /* The record's JSON view for output. */
 static json_t *record_json(const tcdev_bundle *b, const qv *q, int found)
 {
-    json_t *o = json_object();
-    char v[96];
-    snprintf(v, sizeof v, "at height %llu", (unsigned long long)q->st.height);
-    json_object_set_new(o, "verified", json_string(v));
-    json_object_set_new(o, "height", json_integer((json_int_t)q->st.height));
-    cli_json_set_hex(o, "block_id", q->st.id, TC_HASH_LEN);
+    json_t *o = qv_json_head(q);
     cli_json_set_hex(o, "key", b->key, b->key_len);
     json_object_set_new(o, "found", json_boolean(found));
     if (found) {

@@ -80,12 +80,7 @@ static int verify(qv *q, tc_err *err, json_t **out, json_t *j, const uint8_t dig
         tc_free(b);
         return rc;
     }
-    json_t *o = json_object();
-    char v[96];
-    snprintf(v, sizeof v, "at height %llu", (unsigned long long)q->st.height);
-    json_object_set_new(o, "verified", json_string(v));
-    json_object_set_new(o, "height", json_integer((json_int_t)q->st.height));
-    cli_json_set_hex(o, "block_id", q->st.id, TC_HASH_LEN);
+    json_t *o = qv_json_head(q);
     cli_json_set_hex(o, "digest", digest, 32);
     cli_json_set_hex(o, "root", an.root, 32);
     json_object_set_new(o, "index", json_integer((json_int_t)an.index));

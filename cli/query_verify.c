@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "cli_json.h"
 #include "tc/alloc.h"
 #include "tc/genesis.h"
 #include "tc/hex.h"
@@ -30,6 +31,17 @@ int qv_anchor(qv *q, tc_err *err, const char *genesis_path)
     }
     tc_free(doc);
     return rc;
+}
+
+void *qv_json_head(const qv *q)
+{
+    json_t *o = json_object();
+    char v[96];
+    snprintf(v, sizeof v, "at height %llu", (unsigned long long)q->st.height);
+    json_object_set_new(o, "verified", json_string(v));
+    json_object_set_new(o, "height", json_integer((json_int_t)q->st.height));
+    cli_json_set_hex(o, "block_id", q->st.id, TC_HASH_LEN);
+    return o;
 }
 
 uint64_t qv_now_ms(void)

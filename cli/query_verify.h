@@ -38,6 +38,10 @@ int qv_fetch(qv *q, tc_err *err, uint8_t **out, size_t *len, int *found, const c
 /* GET path as JSON (new reference in *out); non-2xx: TC_ERR_API_ANSWER. */
 int qv_fetch_json(qv *q, tc_err *err, void **out, const char *path);
 
+/* A new JSON object (json_t *, caller owns the reference) opening every
+ * verified answer: "verified": "at height H", "height", "block_id". */
+void *qv_json_head(const qv *q);
+
 /* Wall clock in ms (the light client's freshness check). */
 uint64_t qv_now_ms(void);
 

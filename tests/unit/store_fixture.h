@@ -98,18 +98,25 @@ static inline size_t fx_dev_tx(uint8_t *out, size_t cap, uint32_t n, uint64_t ow
 
 /* Proposes txs on s as the next block, encodes it into *out (tc_malloc'd)
  * and, if commit, commits it. */
+/* The header fields a proposer sets for the block after s's last one
+ * (the store fills the execution-derived ones). */
+static inline void fx_next_header(tc_store *s, tc_header *h)
+{
+    memset(h, 0, sizeof *h);
+    memcpy(h->chain_id, "fixture", 7);
+    h->chain_id_len = 7;
+    h->height = tc_store_height(s) + 1;
+    h->time_ms = 1000000 + h->height * 1000;
+    tc_store_last_id(s, h->prev_hash);
+    memset(h->proposer, 0x11, 32);
+}
+
 static inline int fx_make_block(tc_store *s, uint8_t **out, size_t *out_len, const tc_span *txs,
                          size_t ntx, int commit)
 {
     tc_header h;
     tc_err err;
-    memset(&h, 0, sizeof h);
-    memcpy(h.chain_id, "fixture", 7);
-    h.chain_id_len = 7;
-    h.height = tc_store_height(s) + 1;
-    h.time_ms = 1000000 + h.height * 1000;
-    tc_store_last_id(s, h.prev_hash);
-    memset(h.proposer, 0x11, 32);
+    fx_next_header(s, &h);
     int rc = tc_store_propose(s, &err, &h, txs, ntx, 1);
     if (rc) { fprintf(stderr, "propose: %s\n", err.msg); return rc; }
     tc_span none = { NULL, 0 };

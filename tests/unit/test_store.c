@@ -228,12 +228,7 @@ static void test_disk_full(void)
         txs[i] = (tc_span){ txb[i], n };
     }
     tc_header h;
-    memset(&h, 0, sizeof h);
-    memcpy(h.chain_id, "fixture", 7);
-    h.chain_id_len = 7;
-    h.height = 2;
-    h.time_ms = 1000000 + 2000;
-    tc_store_last_id(s, h.prev_hash);
+    fx_next_header(s, &h);
     int rc = tc_store_propose(s, &err, &h, txs, 64, 1);
     CHECK_OK(rc);
     /* cap the file at its current size: the next block cannot fit */
@@ -293,12 +288,7 @@ static void test_rollback_after_state_write(void)
     for (int i = 0; i < 8; i++)
         txs[i] = (tc_span){ txb[i], fx_dev_tx(txb[i], sizeof txb[i], (uint32_t)(100 + i), 2, "m2", "green", 2) };
     tc_header h;
-    memset(&h, 0, sizeof h);
-    memcpy(h.chain_id, "fixture", 7);
-    h.chain_id_len = 7;
-    h.height = 2;
-    h.time_ms = 1000000 + 2000;
-    tc_store_last_id(s, h.prev_hash);
+    fx_next_header(s, &h);
     CHECK_OK(tc_store_propose(s, &err, &h, txs, 8, 1));
     tc_span none = { NULL, 0 };
     uint8_t *raw = tc_malloc(1 << 16);
@@ -350,12 +340,7 @@ static void test_dry_run_kept(void)
     size_t len;
     CHECK_OK(fx_make_block(s, &blk, &len, a, 4, 0)); /* proposed, kept */
     tc_header h1, h2;
-    memset(&h1, 0, sizeof h1);
-    memcpy(h1.chain_id, "fixture", 7);
-    h1.chain_id_len = 7;
-    h1.height = 1;
-    h1.time_ms = 1000000 + 1000;
-    h2 = h1;
+    fx_next_header(s, &h2);
     CHECK_OK(tc_store_propose(s, &err, &h2, a, 4, 0));
     tc_block bb;
     CHECK_OK(tc_block_decode(&bb, blk, len));
