@@ -21,7 +21,7 @@ for _ in $(seq 1 50); do curl -s -o /dev/null "$U/healthz" && break; sleep 0.1; 
 head -c $((32 << 20)) /dev/urandom >"$tmp/img"
 "$T" firmware upload --node "$U" "$tmp/img" --chunk-size 4096 >/dev/null 2>"$tmp/up" || { cat "$tmp/up"; exit 1; }
 DIG=$(sha256sum "$tmp/img" | cut -c1-64)
-exec $PY - "$U" "$DIG" "$tmp/img" <<'PYEOF'
+$PY - "$U" "$DIG" "$tmp/img" <<'PYEOF'
 import os, socket, sys, threading, time
 url, dig, path = sys.argv[1], sys.argv[2], sys.argv[3]
 host, port = url[7:].split(":")

@@ -31,12 +31,24 @@ static void progress(int tty, uint64_t done, uint64_t total, uint64_t sent, size
     }
 }
 
-static int post(int *st, char *resp, size_t cap, const char *node, const char *path, const char *ctype,
+/* POST over the kept-alive connection. A node over its per-client request
+ * rate answers 429 (docs/api.md, Bounds): wait and send the same request
+ * again, 20 ms doubling to 1 s, for up to two minutes in all. */
+static int post(tc_http_conn *c, int *st, char *resp, size_t cap, const char *path, const char *ctype,
                 const uint8_t *b, size_t n)
 {
-    tc_err err;
-    if (tc_http_request(st, resp, cap, &err, "POST", node, path, ctype, b, n, 30000)) return cli_fail("%s", err.msg);
-    return 0;
+    static int told;
+    unsigned wait_ms = 20, waited_ms = 0;
+    for (;;) {
+        tc_err err;
+        if (tc_http_conn_request(c, st, resp, cap, &err, "POST", path, ctype, b, n)) return cli_fail("%s", err.msg);
+        if (*st != 429 || waited_ms >= 120000) return 0;
+        if (!told++)
+            fprintf(stderr, "the node limits this client's request rate (HTTP 429): slowing down\n");
+        usleep(wait_ms * 1000u);
+        waited_ms += wait_ms;
+        wait_ms = wait_ms * 2 > 1000 ? 1000 : wait_ms * 2;
+    }
 }
 
 int cmd_fw_upload(int argc, char **argv)
@@ -47,8 +59,9 @@ int cmd_fw_upload(int argc, char **argv)
         printf("usage: %s\n\n"
                "Uploads IMAGE to a node's firmware chunk store: POST URL/v1/firmware/DIGEST with\n"
                "the chunk tree, then POST URL/v1/firmware/DIGEST/chunk/I for each chunk the node\n"
-               "lacks (run it again to resume). --chunk-size must be the one of the release\n"
-               "(default %u). Exit 0 when the node reports the image present.\n",
+               "lacks (run it again to resume), over one kept-alive connection; a node that\n"
+               "limits the request rate (HTTP 429) is waited for. --chunk-size must be the one\n"
+               "of the release (default %u). Exit 0 when the node reports the image present.\n",
                usage, TC_FW_CHUNK_DEFAULT);
         return CLI_OK;
     }
@@ -79,11 +92,17 @@ int cmd_fw_upload(int argc, char **argv)
     strcat(meta + off, "\"}");
     snprintf(path, sizeof path, "/v1/firmware/%s", im.digest_hex);
     int st = 0;
-    rc = post(&st, resp, sizeof resp, node, path, "application/json", (const uint8_t *)meta, strlen(meta));
+    tc_http_conn *conn;
+    if (tc_http_conn_new(&conn, node, 30000)) {
+        tc_free(meta);
+        fwu_image_free(&im);
+        return cli_fail("out of memory");
+    }
+    rc = post(conn, &st, resp, sizeof resp, path, "application/json", (const uint8_t *)meta, strlen(meta));
     tc_free(meta);
     if (!rc && st != 200) rc = cli_fail("the node refused the image declaration (HTTP %d): %s", st, resp);
     json_t *info = rc ? NULL : fwu_get_json(node, path);
-    if (!info) { fwu_image_free(&im); return rc ? rc : CLI_FAIL; }
+    if (!info) { tc_http_conn_close(conn); fwu_image_free(&im); return rc ? rc : CLI_FAIL; }
     json_t *missing = json_object_get(info, "missing");
     size_t nm = json_array_size(missing), bytes = 0;
     uint64_t done = im.n - nm, sent = 0;
@@ -94,12 +113,13 @@ int cmd_fw_upload(int argc, char **argv)
         if (i >= im.n) { rc = cli_fail("the node lists chunk %llu, past the end", (unsigned long long)i); break; }
         size_t o = (size_t)i * cs, n = im.size - o < cs ? im.size - o : cs;
         snprintf(path, sizeof path, "/v1/firmware/%s/chunk/%llu", im.digest_hex, (unsigned long long)i);
-        if ((rc = post(&st, resp, sizeof resp, node, path, "application/octet-stream", im.data + o, n))) break;
+        if ((rc = post(conn, &st, resp, sizeof resp, path, "application/octet-stream", im.data + o, n))) break;
         if (st != 200) { rc = cli_fail("chunk %llu refused (HTTP %d): %s", (unsigned long long)i, st, resp); break; }
         done++, sent++, bytes += n;
         progress(tty, done, im.n, sent, bytes);
     }
     json_decref(info);
+    tc_http_conn_close(conn);
     if (!rc) {
         snprintf(path, sizeof path, "/v1/firmware/%s", im.digest_hex);
         info = fwu_get_json(node, path);
