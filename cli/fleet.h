@@ -183,6 +183,10 @@ void fleet_par(fleet *f, size_t n, fleet_fn fn);
 void fleet_ok(fleet *f, int step, double lat_ms);
 void fleet_expected(fleet *f, int step);
 void fleet_fail(fleet *f, int step, int rc, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Second pass of a step whose devices each submitted one transaction
+ * (d->tx_id, d->tx_pending, d->t_op): waits for device i's commit and
+ * records the step ok (latency from d->t_op) or failed ("what: why"). */
+void fleet_dev_wait(fleet *f, size_t i, int step, const char *what);
 /* Submits txs (in order, to one node) and waits for all commits; per tx
  * the latency (submit to commit seen) goes to lat[i] (may be NULL), and
  * its result code to codes[i]. Returns the number committed accepted. */

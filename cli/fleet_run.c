@@ -45,6 +45,20 @@ void fleet_par(fleet *f, size_t n, fleet_fn fn)
     for (int i = 0; i < started; i++) pthread_join(th[i], NULL);
 }
 
+void fleet_dev_wait(fleet *f, size_t i, int step, const char *what)
+{
+    fdev *d = &f->dev[i];
+    if (!d->tx_pending) return;
+    d->tx_pending = 0;
+    tc_err err;
+    tc_err_clear(&err);
+    uint64_t code, h;
+    int rc = fleet_wait(f, &err, &code, &h, d->node, d->tx_id);
+    if (rc) { fleet_fail(f, step, rc, "%s: %s", what, err.msg); return; }
+    d->ok_steps |= 1 << step;
+    fleet_ok(f, step, (fleet_now() - d->t_op) * 1000.0);
+}
+
 void fleet_ok(fleet *f, int step, double lat_ms)
 {
     pthread_mutex_lock(&f->mu);

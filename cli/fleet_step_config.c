@@ -78,16 +78,7 @@ static void device_one(fleet *f, size_t i, tcdev_light_work *w)
 static void report_wait(fleet *f, size_t i, tcdev_light_work *w)
 {
     (void)w;
-    fdev *d = &f->dev[i];
-    if (!d->tx_pending) return;
-    d->tx_pending = 0;
-    tc_err err;
-    tc_err_clear(&err);
-    uint64_t code, h;
-    int rc = fleet_wait(f, &err, &code, &h, d->node, d->tx_id);
-    if (rc) { fleet_fail(f, ST_CONFIG, rc, "cfg.report: %s", err.msg); return; }
-    d->ok_steps |= 1 << ST_CONFIG;
-    fleet_ok(f, ST_CONFIG, (fleet_now() - d->t_op) * 1000.0);
+    fleet_dev_wait(f, i, ST_CONFIG, "cfg.report");
 }
 
 /* Operator side: config key set, then one document per wave. */

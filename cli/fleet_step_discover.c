@@ -52,16 +52,7 @@ static void publish_one(fleet *f, size_t i, tcdev_light_work *w)
 static void publish_wait(fleet *f, size_t i, tcdev_light_work *w)
 {
     (void)w;
-    fdev *d = &f->dev[i];
-    if (!d->tx_pending) return;
-    d->tx_pending = 0;
-    tc_err err;
-    tc_err_clear(&err);
-    uint64_t code, h;
-    int rc = fleet_wait(f, &err, &code, &h, d->node, d->tx_id);
-    if (rc) { fleet_fail(f, ST_DISCOVER, rc, "svc.publish: %s", err.msg); return; }
-    d->ok_steps |= 1 << ST_DISCOVER;
-    fleet_ok(f, ST_DISCOVER, (fleet_now() - d->t_op) * 1000.0);
+    fleet_dev_wait(f, i, ST_DISCOVER, "svc.publish");
 }
 
 static long index_of(const fleet *f, const uint8_t id[16])

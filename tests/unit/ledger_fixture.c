@@ -348,21 +348,30 @@ int fixture_device_new(fixture_chain *c, fixture_device *d, unsigned seed, uint6
     return fixture_org(c, &err, TC_TX_DEV_CLAIM, owner, TC_KEYS_ADMIN, body, bl, adm, n);
 }
 
-int fixture_org_keys(fixture_chain *c, uint64_t org, uint8_t role, unsigned seed)
+int fixture_org_keyset(fixture_chain *c, uint64_t org, uint8_t role, uint32_t k, size_t nkeys,
+                       const unsigned *seeds, uint8_t (*secs)[64])
 {
-    uint8_t body[256], pub[32], sec[64];
+    uint8_t body[1024], pub[32], sec[64];
     size_t bl, n;
     tc_cbor_enc e;
     tc_err err;
-    fixture_key(pub, sec, seed);
     tc_cbor_enc_init(&e, body, sizeof body);
     tc_cbor_put_map(&e, 2);
     tc_cbor_put_uint(&e, 1); tc_cbor_put_uint(&e, role);
     tc_cbor_put_uint(&e, 2);
     tc_cbor_put_map(&e, 2);
-    tc_cbor_put_uint(&e, 1); tc_cbor_put_uint(&e, 1);
-    tc_cbor_put_uint(&e, 2); tc_cbor_put_array(&e, 1); tc_cbor_put_bytes(&e, pub, 32);
+    tc_cbor_put_uint(&e, 1); tc_cbor_put_uint(&e, k);
+    tc_cbor_put_uint(&e, 2); tc_cbor_put_array(&e, nkeys);
+    for (size_t i = 0; i < nkeys; i++) {
+        fixture_key(pub, secs ? secs[i] : sec, seeds[i]);
+        tc_cbor_put_bytes(&e, pub, 32);
+    }
     if (tc_cbor_enc_finish(&e, &bl)) return TC_ERR_INVALID_ARG;
     const uint8_t (*adm)[64] = fixture_admin(c, org, &n);
     return fixture_org(c, &err, TC_TX_ORG_SET_KEYS, org, TC_KEYS_ADMIN, body, bl, adm, n);
+}
+
+int fixture_org_keys(fixture_chain *c, uint64_t org, uint8_t role, unsigned seed)
+{
+    return fixture_org_keyset(c, org, role, 1, 1, &seed, NULL);
 }

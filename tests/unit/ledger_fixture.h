@@ -79,5 +79,8 @@ int fixture_device_new(fixture_chain *c, fixture_device *d, unsigned seed, uint6
 const uint8_t (*fixture_admin(fixture_chain *c, uint64_t org, size_t *n))[64];
 /* Installs a key set of role for org (1-of-1 from seed). */
 int fixture_org_keys(fixture_chain *c, uint64_t org, uint8_t role, unsigned seed);
+/* The same, k-of-nkeys from seeds[]; the secret keys into secs (may be NULL). */
+int fixture_org_keyset(fixture_chain *c, uint64_t org, uint8_t role, uint32_t k, size_t nkeys,
+                       const unsigned *seeds, uint8_t (*secs)[64]);
 
 #endif

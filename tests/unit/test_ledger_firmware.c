@@ -18,21 +18,9 @@ static void end(void) { tc_cbor_enc_finish(&e, &BL); }
 /* Maker gets a 2-of-2 release key set (seeds 500, 501). */
 static void setup(void)
 {
-    uint8_t pub[2][32];
-    size_t n;
     fixture_chain_free(&C);
     fixture_chain_init(&C);
-    fixture_key(pub[0], rel_sec[0], 500);
-    fixture_key(pub[1], rel_sec[1], 501);
-    begin();
-    tc_cbor_put_map(&e, 2);
-    tc_cbor_put_uint(&e, 1); tc_cbor_put_uint(&e, TC_KEYS_RELEASE);
-    tc_cbor_put_uint(&e, 2); tc_cbor_put_map(&e, 2);
-    tc_cbor_put_uint(&e, 1); tc_cbor_put_uint(&e, 2);
-    tc_cbor_put_uint(&e, 2); tc_cbor_put_array(&e, 2);
-    tc_cbor_put_bytes(&e, pub[0], 32); tc_cbor_put_bytes(&e, pub[1], 32);
-    end();
-    fixture_org(&C, &E, TC_TX_ORG_SET_KEYS, FX_MAKER, TC_KEYS_ADMIN, B, BL, fixture_admin(&C, FX_MAKER, &n), 2);
+    fixture_org_keyset(&C, FX_MAKER, TC_KEYS_RELEASE, 2, 2, (const unsigned[]){ 500, 501 }, rel_sec);
 }
 
 static void rel_body(const char *model, uint64_t version, uint64_t minprior, uint64_t expiry)

@@ -29,21 +29,10 @@ static int fleet(uint32_t type)
 /* Maker: release key set 2-of-2; release sensor-1 v5. */
 static int setup(void)
 {
-    uint8_t pub[2][32], dg[32], root[32];
-    size_t n;
+    uint8_t dg[32], root[32];
     fixture_chain_free(&C);
     fixture_chain_init(&C);
-    fixture_key(pub[0], rel_sec[0], 500);
-    fixture_key(pub[1], rel_sec[1], 501);
-    begin();
-    tc_cbor_put_map(&e, 2);
-    tc_cbor_put_uint(&e, 1); tc_cbor_put_uint(&e, TC_KEYS_RELEASE);
-    tc_cbor_put_uint(&e, 2); tc_cbor_put_map(&e, 2);
-    tc_cbor_put_uint(&e, 1); tc_cbor_put_uint(&e, 2);
-    tc_cbor_put_uint(&e, 2); tc_cbor_put_array(&e, 2);
-    tc_cbor_put_bytes(&e, pub[0], 32); tc_cbor_put_bytes(&e, pub[1], 32);
-    end();
-    int rc = fixture_org(&C, &E, TC_TX_ORG_SET_KEYS, FX_MAKER, TC_KEYS_ADMIN, B, BL, fixture_admin(&C, FX_MAKER, &n), 2);
+    int rc = fixture_org_keyset(&C, FX_MAKER, TC_KEYS_RELEASE, 2, 2, (const unsigned[]){ 500, 501 }, rel_sec);
     if (rc) return rc;
     memset(dg, 0xd1, 32);
     memset(root, 0x77, 32);
