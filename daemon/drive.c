@@ -242,6 +242,21 @@ static void start_height(node *nd)
     tc_cons_start_height(nd->eng, h, &nd->vs, node_now_ms());
 }
 
+/* Steps the engine with the oldest queued answer; 0 if there is none. */
+static int step_queued(node *nd)
+{
+    evq_item *it = nd->q_head;
+    if (!it)
+        return 0;
+    nd->q_head = it->next;
+    if (!nd->q_head)
+        nd->q_tail = NULL;
+    tc_cons_step(nd->eng, &it->ev, node_now_ms());
+    tc_free(it->data);
+    tc_free(it);
+    return 1;
+}
+
 /* Carries out the engine's actions and the queued answers until quiet. */
 void node_drain(node *nd)
 {
@@ -264,15 +279,8 @@ void node_drain(node *nd)
             p2p_after_commit(nd);
             continue;
         }
-        evq_item *it = nd->q_head;
-        if (!it)
+        if (!step_queued(nd))
             break;
-        nd->q_head = it->next;
-        if (!nd->q_head)
-            nd->q_tail = NULL;
-        tc_cons_step(nd->eng, &it->ev, node_now_ms());
-        tc_free(it->data);
-        tc_free(it);
     }
 }
 
@@ -286,16 +294,8 @@ void node_feed(node *nd, const tc_cons_event *ev)
         node_drain(nd);
         return;
     }
-    evq_item *it = nd->q_head;
-    if (!it)
-        return;
-    nd->q_head = it->next;
-    if (!nd->q_head)
-        nd->q_tail = NULL;
-    tc_cons_step(nd->eng, &it->ev, node_now_ms());
-    tc_free(it->data);
-    tc_free(it);
-    node_drain(nd);
+    if (step_queued(nd))
+        node_drain(nd);
 }
 
 int node_start_engine(node *nd)
