@@ -2,11 +2,7 @@
  * (the engine's valid(v)), and the two small durable files next to the
  * SQLite store: the consensus signing record and the last certificate
  * (docs/node.md, "Files"). */
-#include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "node.h"
 #include "tc/alloc.h"
@@ -132,45 +128,10 @@ int node_validate_block(node *nd, const uint8_t *buf, size_t len, uint64_t heigh
     return rc;
 }
 
-/* Durable small file: write a temporary, fsync, rename, fsync the
- * directory (the rename is atomic: a crash leaves the old or the new). */
-static int write_durable(const char *path, const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
-{
-    char tmp[TC_CONFIG_PATH_MAX + 16];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return TC_ERR_IO;
-    const uint8_t *parts[2] = {a, b};
-    size_t lens[2] = {alen, blen};
-    for (int k = 0; k < 2; k++)
-        for (size_t off = 0; off < lens[k];) {
-            ssize_t w = write(fd, parts[k] + off, lens[k] - off);
-            if (w < 0 && errno == EINTR)
-                continue;
-            if (w <= 0) {
-                close(fd);
-                return TC_ERR_IO;
-            }
-            off += (size_t)w;
-        }
-    if (fsync(fd) != 0 || close(fd) != 0 || rename(tmp, path) != 0)
-        return TC_ERR_IO;
-    char dir[TC_CONFIG_PATH_MAX + 8];
-    snprintf(dir, sizeof dir, "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (slash) *slash = 0; else snprintf(dir, sizeof dir, ".");
-    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {
-        fsync(dfd);
-        close(dfd);
-    }
-    return 0;
-}
-
+/* Both files: two slots, one fdatasync per write (io/recfile.c). */
 int node_persist_record(node *nd, const uint8_t *rec, size_t len)
 {
-    return write_durable(nd->rec_path, rec, len, NULL, 0);
+    return tc_recfile_write(&nd->rec_file, rec, len, NULL, 0);
 }
 
 int node_save_cert(node *nd, uint64_t height, const uint8_t *cert, size_t len)
@@ -178,7 +139,7 @@ int node_save_cert(node *nd, uint64_t height, const uint8_t *cert, size_t len)
     uint8_t hb[8];
     for (int i = 0; i < 8; i++)
         hb[i] = (uint8_t)(height >> (56 - 8 * i));
-    int rc = write_durable(nd->cert_path, hb, 8, cert, len);
+    int rc = tc_recfile_write(&nd->cert_file, hb, 8, cert, len);
     if (rc)
         return rc;
     uint8_t *c = tc_malloc(len ? len : 1);
@@ -191,27 +152,27 @@ int node_save_cert(node *nd, uint64_t height, const uint8_t *cert, size_t len)
     return 0;
 }
 
-/* Loads the certificate of the store's last block, if the file has it. */
+/* Opens the certificate file and loads the certificate of the store's last
+ * block, if the file has it. */
 int node_load_cert(node *nd)
 {
-    FILE *f = fopen(nd->cert_path, "rb");
-    if (!f)
-        return 0;
-    static uint8_t buf[64 * 1024];
-    size_t n = fread(buf, 1, sizeof buf, f);
-    fclose(f);
-    if (n < 8)
-        return 0;
+    uint8_t *buf;
+    size_t n;
+    tc_err err;
+    int rc = tc_recfile_open(&nd->cert_file, &err, nd->cert_path, NODE_CERT_MAX, &buf, &n);
+    if (rc) {
+        TC_LOGE("certificate file: %s", err.msg);
+        return rc;
+    }
     uint64_t h = 0;
-    for (int i = 0; i < 8; i++)
+    for (size_t i = 0; i < 8 && n >= 8; i++)
         h = h << 8 | buf[i];
-    if (h != tc_store_height(nd->store))
+    if (n < 8 || h != tc_store_height(nd->store)) {
+        tc_free(buf);
         return 0;
-    uint8_t *c = tc_malloc(n - 8);
-    if (!c)
-        return TC_ERR_NOMEM;
-    memcpy(c, buf + 8, n - 8);
-    nd->last_cert = c;
+    }
+    memmove(buf, buf + 8, n - 8);
+    nd->last_cert = buf;
     nd->last_cert_len = n - 8;
     return 0;
 }

@@ -307,12 +307,17 @@ int node_start_engine(node *nd)
     int rc = tc_cons_new(&nd->eng, &nd->ccfg, voting ? nd->sec : NULL);
     if (rc)
         return rc;
-    FILE *f = fopen(nd->rec_path, "rb");
-    if (f) {
-        static uint8_t rec[3 * TC_CONS_MAX_BLOCK + 65536];
-        size_t n = fread(rec, 1, sizeof rec, f);
-        fclose(f);
-        if ((rc = tc_cons_restore(nd->eng, rec, n)) != 0) {
+    uint8_t *rec;
+    size_t n;
+    tc_err err;
+    if ((rc = tc_recfile_open(&nd->rec_file, &err, nd->rec_path, NODE_REC_MAX, &rec, &n)) != 0) {
+        TC_LOGE("cannot read the signing record: %s", err.msg);
+        return rc;
+    }
+    if (rec) {
+        rc = tc_cons_restore(nd->eng, rec, n);
+        tc_free(rec);
+        if (rc != 0) {
             TC_LOGE("cannot restore the signing record %s: %s", nd->rec_path, tc_errname(rc));
             return rc;
         }

@@ -254,6 +254,8 @@ int main(int argc, char **argv)
     api_free(&nd);
     tc_net_free(nd.net);
     node_stop_engine(&nd);
+    tc_recfile_close(&nd.rec_file);
+    tc_recfile_close(&nd.cert_file);
     if (nd.mp.ov)
         mempool_free(&nd.mp);
     if (nd.store)

@@ -12,6 +12,7 @@
 #include "tc/consensus.h"
 #include "tc/net.h"
 #include "tc/overlay.h"
+#include "tc/recfile.h"
 #include "tc/store.h"
 #include "tc/valset.h"
 
@@ -83,6 +84,8 @@ typedef struct node {
     tc_cons *eng;
     char rec_path[TC_CONFIG_PATH_MAX + 8];
     char cert_path[TC_CONFIG_PATH_MAX + 8];
+    tc_recfile rec_file;      /* the signing record (opened by node_start_engine) */
+    tc_recfile cert_file;     /* the last certificate (opened by node_load_cert) */
     uint8_t *last_cert;       /* certificate of the block at the store height */
     size_t last_cert_len;
     mempool mp;
@@ -118,6 +121,9 @@ int node_build_block(node *nd, uint8_t **out, size_t *len, uint64_t height);
 int node_validate_block(node *nd, const uint8_t *b, size_t len, uint64_t height);
 int node_save_cert(node *nd, uint64_t height, const uint8_t *cert, size_t len);
 int node_load_cert(node *nd);
+/* Largest signing record and certificate file record. */
+#define NODE_REC_MAX (3u * TC_CONS_MAX_BLOCK + 65536u)
+#define NODE_CERT_MAX (8u + 65536u)
 int node_persist_record(node *nd, const uint8_t *rec, size_t len);
 /* Validator sets (daemon/valsets.c). */
 int node_set_for(node *nd, tc_valset *vs, uint64_t height);
