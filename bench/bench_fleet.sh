@@ -17,7 +17,7 @@ DIR=build/bench-fleet
 trap 'bash scripts/localnet.sh stop "$DIR"' EXIT INT TERM
 
 vps=$("$B/bench/bench_verify" | sed -n 's/^verifies_per_s_all //p')
-NODES=$(TC_REL=$B bash scripts/localnet.sh start "$DIR" $((41000 + (RANDOM % 400) * 10)) 4 | tail -1)
+NODES=$(TC_REL=$B bash scripts/localnet.sh start "$DIR" $((31000 + (RANDOM % 70) * 10)) 4 | tail -1)
 case "$NODES" in http://*) ;; *) echo "bench_fleet: the network did not start"; exit 1 ;; esac
 "$B/thingchain" fleet --devices "$DEV" --node "$NODES" --net "$DIR" --seed 1 --quiet --json \
   --steps manufacture,claim,boot,firmware >"$DIR/fleet.json"

@@ -17,8 +17,11 @@ trap 'for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done; wait 2>/dev/null
 vps=$("$B/bench/bench_verify" | tee /dev/stderr | sed -n 's/^verifies_per_s_all //p')
 get() { $PY -c "import json,sys; print(json.load(open('$1'))['$2'])"; }
 
+# Ports below the kernel's ephemeral range (32768-60999 on Debian): a
+# listen port in it can be taken first by an outgoing connection of the
+# nodes or the load generator ("address already in use").
 run_net() { # validators
-  local v=$1 base=$((40000 + (RANDOM % 500) * 20)) urls="" i
+  local v=$1 base=$((21000 + (RANDOM % 250) * 20)) urls="" i
   rm -rf "$T/net"; PIDS=()
   "$B/thingchain" net init --validators "$v" --dir "$T/net" --base-port $base >/dev/null || exit 1
   for i in $(seq 0 $((v - 1))); do
