@@ -46,8 +46,10 @@ int tc_http_request_ex(int *status, char *resp, size_t cap, size_t *resp_len, tc
 /* A kept-alive connection to one base URL, for clients that send many
  * requests (the load generator): one TCP connection reused across
  * requests, opened at the first request and reopened (once per request)
- * when the server closed it in between. Answers must carry Content-Length
- * (the node's do). Not thread-safe: one per thread. */
+ * when the server closed it in between. Answers of at most 64 KiB
+ * (TC_ERR_IO beyond), with Content-Length (the node's have it; without it
+ * the answer ends at close and so does the connection). Not thread-safe:
+ * one per thread. */
 typedef struct tc_http_conn tc_http_conn;
 /* *out owned by the caller: tc_http_conn_close. TC_ERR_NOMEM only; the URL
  * is checked at the first request. */
