@@ -109,7 +109,8 @@ typedef struct fleet {
     uint8_t (*digests)[32];
     size_t n_digests;
     uint64_t first_ms, last_ms;
-    uint8_t anchor_root[32];
+    uint8_t anchor_root[32];  /* of the first anchor */
+    size_t n_anchors;         /* anchor transactions (TC_ANCHOR_DIGESTS_MAX messages each) */
     double anchor_commit_ms;  /* the anchor transaction, submit to commit */
     uint64_t fw_version, fw_rollout; /* the firmware step's release and rollout (report) */
     char fw_digest[65];
@@ -162,7 +163,7 @@ int fleet_body_groups(uint8_t *out, size_t cap, size_t *len, const fdev *d);
 int fleet_body_service(uint8_t *out, size_t cap, size_t *len, const fdev *d, const char *type,
                        uint64_t expiry_ms);
 int fleet_body_anchor(uint8_t *out, size_t cap, size_t *len, const uint8_t root[32], uint64_t count,
-                      uint64_t first_ms, uint64_t last_ms);
+                      uint64_t first_ms, uint64_t last_ms, const uint8_t (*digests)[32]);
 int fleet_body_setkeys(uint8_t *out, size_t cap, size_t *len, unsigned role, unsigned k, const uint8_t (*pubs)[32],
                        size_t n);
 int fleet_body_release(uint8_t *out, size_t cap, size_t *len, uint64_t version, const uint8_t digest[32],

@@ -134,6 +134,7 @@ static json_t *build(fleet *f, int *clean)
     if (f->n_digests) {
         json_t *a = json_object();
         json_object_set_new(a, "messages", json_integer((json_int_t)f->n_digests));
+        json_object_set_new(a, "anchors", json_integer((json_int_t)f->n_anchors));
         cli_json_set_hex(a, "root", f->anchor_root, 32);
         json_object_set_new(a, "commit_ms", json_real((double)(long)(f->anchor_commit_ms * 10) / 10));
         json_object_set_new(o, "anchor", a);

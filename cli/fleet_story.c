@@ -23,9 +23,10 @@ static const char *const STORY[ST_COUNT] = {
     "found, using only keys proven from the ledger. Through it, it sends three signed, numbered\n"
     "messages and gets a signed reply. A replayed message is refused.",
     NULL,
-    "Anchoring: the gateway puts the digests of all messages into one Merkle tree and records its\n"
-    "root on the ledger. Each of the %N devices then checks that its own message is in the anchored\n"
-    "tree (proof from the gateway + proof of the anchor record from a node).",
+    "Anchoring: the gateway puts the digests of the messages into Merkle trees of up to 256 and\n"
+    "records each root, with its digests, on the ledger. Each of the %N devices then asks a node\n"
+    "for its own message's digest and checks the answer itself: the path to an anchored root and\n"
+    "the proof of that anchor record.",
     "Configuration: the operator publishes a signed config document for each wave. Each of the %N\n"
     "devices checks it came from its owner, targets its group, is newer than what it runs and has\n"
     "not expired; applies it; reports back with a transaction it signs itself.",

@@ -100,17 +100,19 @@ int fleet_body_service(uint8_t *out, size_t cap, size_t *len, const fdev *d, con
     return tc_cbor_enc_finish(&e, len);
 }
 
-/* {1 root, 2 count, 3 first ms, 4 last ms}. */
+/* {1 root, 2 count, 3 first ms, 4 last ms, 5 [digest, ...]}. */
 int fleet_body_anchor(uint8_t *out, size_t cap, size_t *len, const uint8_t root[32], uint64_t count,
-                      uint64_t first_ms, uint64_t last_ms)
+                      uint64_t first_ms, uint64_t last_ms, const uint8_t (*digests)[32])
 {
     tc_cbor_enc e;
     tc_cbor_enc_init(&e, out, cap);
-    tc_cbor_put_map(&e, 4);
+    tc_cbor_put_map(&e, 5);
     tc_cbor_put_uint(&e, 1); tc_cbor_put_bytes(&e, root, 32);
     tc_cbor_put_uint(&e, 2); tc_cbor_put_uint(&e, count);
     tc_cbor_put_uint(&e, 3); tc_cbor_put_uint(&e, first_ms);
     tc_cbor_put_uint(&e, 4); tc_cbor_put_uint(&e, last_ms);
+    tc_cbor_put_uint(&e, 5); tc_cbor_put_array(&e, count);
+    for (uint64_t i = 0; i < count; i++) tc_cbor_put_bytes(&e, digests[i], 32);
     return tc_cbor_enc_finish(&e, len);
 }
 

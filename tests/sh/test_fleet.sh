@@ -68,7 +68,7 @@ if s["messages"]["refused"] != 45: errs.append("replays refused %s, wanted 45" %
 if s["attacks"]["refused"] != 60: errs.append("attacks refused %s, wanted 60" % s["attacks"]["refused"])
 # The first device of each of the 3 waves: a tampered chunk and a rollback refused.
 if s["firmware"]["refused"] != 6: errs.append("firmware refusals %s, wanted 6" % s["firmware"]["refused"])
-if r["anchor"]["messages"] != 180 or len(r["anchor"]["root"]) != 64: errs.append("anchor %s" % r["anchor"])
+if r["anchor"]["messages"] != 180 or r["anchor"]["anchors"] != 1 or len(r["anchor"]["root"]) != 64: errs.append("anchor %s" % r["anchor"])
 if r["ok"] is not True or r["devices"] != 50: errs.append("ok/devices %s %s" % (r["ok"], r["devices"]))
 print("\n".join(errs), file=sys.stderr)
 sys.exit(1 if errs else 0)
