@@ -272,16 +272,7 @@ static inline int dx_anchor_tx(dx_chain *c, lx_dev *d, const uint8_t root[32], u
 /* The operator's config key set (org.set_keys role 3, 1-of-1 from seed). */
 static inline int dx_config_keys(dx_chain *c, uint64_t org, uint8_t pub[32], uint8_t sec[64], unsigned seed)
 {
-    uint8_t body[128];
-    tc_cbor_enc e;
-    lx_key(pub, sec, seed);
-    tc_cbor_enc_init(&e, body, sizeof body);
-    tc_cbor_put_map(&e, 2);
-    tc_cbor_put_uint(&e, 1); tc_cbor_put_uint(&e, TC_KEYS_CONFIG);
-    tc_cbor_put_uint(&e, 2); tc_cbor_put_map(&e, 2);
-    tc_cbor_put_uint(&e, 1); tc_cbor_put_uint(&e, 1);
-    tc_cbor_put_uint(&e, 2); tc_cbor_put_array(&e, 1); tc_cbor_put_bytes(&e, pub, 32);
-    return lx_admin_tx(&c->lx, TC_TX_ORG_SET_KEYS, org, &e);
+    return lx_set_keys(&c->lx, org, TC_KEYS_CONFIG, seed, pub, sec);
 }
 
 /* cfg.publish: inline body (location NULL) or a location; expiry 0 = none. */

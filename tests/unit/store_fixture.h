@@ -308,6 +308,25 @@ static inline int lx_admin_tx(lx_chain *c, uint32_t type, uint64_t org, const tc
     return lx_org_tx(c, type, org, TC_KEYS_ADMIN, f.buf, bl, c->adm_sec[org]);
 }
 
+/* org.set_keys: a 1-of-1 key set of role for org, the key from seed
+ * (pub and sec receive it; either may be NULL). */
+static inline int lx_set_keys(lx_chain *c, uint64_t org, uint8_t role, unsigned seed, uint8_t pub[32],
+                              uint8_t sec[64])
+{
+    uint8_t body[128], p[32], k[64];
+    tc_cbor_enc e;
+    lx_key(p, k, seed);
+    if (pub) memcpy(pub, p, 32);
+    if (sec) memcpy(sec, k, 64);
+    tc_cbor_enc_init(&e, body, sizeof body);
+    tc_cbor_put_map(&e, 2);
+    tc_cbor_put_uint(&e, 1); tc_cbor_put_uint(&e, role);
+    tc_cbor_put_uint(&e, 2); tc_cbor_put_map(&e, 2);
+    tc_cbor_put_uint(&e, 1); tc_cbor_put_uint(&e, 1);
+    tc_cbor_put_uint(&e, 2); tc_cbor_put_array(&e, 1); tc_cbor_put_bytes(&e, p, 32);
+    return lx_admin_tx(c, TC_TX_ORG_SET_KEYS, org, &e);
+}
+
 static inline int lx_dev_tx(lx_chain *c, uint32_t type, lx_dev *d, const tc_cbor_enc *e)
 {
     uint8_t sg[TC_SIGNER_DEVICE_LEN];

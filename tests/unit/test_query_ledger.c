@@ -47,19 +47,6 @@ static int publish(lx_dev *d, const char *name, const char *type, const char *un
     return lx_dev_tx(&C, TC_TX_SVC_PUBLISH, d, &e);
 }
 
-static int set_keys(uint64_t org, uint8_t role, unsigned seed)
-{
-    uint8_t body[256], pub[32], sec[64];
-    tc_cbor_enc e;
-    lx_key(pub, sec, seed);
-    tc_cbor_enc_init(&e, body, sizeof body);
-    tc_cbor_put_map(&e, 2);
-    tc_cbor_put_uint(&e, 1); tc_cbor_put_uint(&e, role);
-    tc_cbor_put_uint(&e, 2); tc_cbor_put_map(&e, 2);
-    tc_cbor_put_uint(&e, 1); tc_cbor_put_uint(&e, 1);
-    tc_cbor_put_uint(&e, 2); tc_cbor_put_array(&e, 1); tc_cbor_put_bytes(&e, pub, 32);
-    return lx_admin_tx(&C, TC_TX_ORG_SET_KEYS, org, &e);
-}
 
 static int cfg(uint8_t kind, const void *target, size_t tl, const char *name, uint64_t version)
 {
@@ -187,8 +174,8 @@ static void setup(void)
     for (unsigned i = 0; i < 4; i++) lx_dev_keys(&D[i], i + 1);
     /* h1: devices made, keys for config and release */
     CHECK_OK(lx_manufacture(&C, D, 4, "sensor-1"));
-    CHECK_OK(set_keys(LX_FLEET, TC_KEYS_CONFIG, 500));
-    CHECK_OK(set_keys(LX_MAKER, TC_KEYS_RELEASE, 600));
+    CHECK_OK(lx_set_keys(&C, LX_FLEET, TC_KEYS_CONFIG, 500, NULL, NULL));
+    CHECK_OK(lx_set_keys(&C, LX_MAKER, TC_KEYS_RELEASE, 600, NULL, NULL));
     commit_all(1000);
     /* h2: D0, D1 to the fleet, D2 to the rival; D3 stays unclaimed */
     CHECK_OK(lx_claim(&C, &D[0], LX_FLEET));
